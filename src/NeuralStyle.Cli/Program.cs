@@ -1,2 +1,3 @@
-using TorchSharp;
-System.Console.WriteLine(torch.randn(3, 3).sum().item<float>());
+using NeuralStyle.Cli;
+
+return NeuralStyleApp.Run(args, Console.Out, Console.Error, interactive: !Console.IsErrorRedirected);

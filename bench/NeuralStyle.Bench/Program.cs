@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using NeuralStyle.Imaging;
+using NeuralStyle.Transfer;
+using NeuralStyle.Zoo.Vgg;
+using TorchSharp;
+
+// Seconds per iteration of the style engine on VGG-19's real shapes (random weights, cut after relu5_1), against the
+// same loop in PyTorch (bench/pytorch_reference.py) measured in the same run. Machines are shared and noisy, so the
+// figure that matters is the ratio of medians, measured with the two implementations alternating.
+//
+// usage: dotnet run -c Release --project bench/NeuralStyle.Bench -- [--sizes 256 512] [--iterations 10]
+//        [--warmup 2] [--rounds 2] [--threads 2] [--python /usr/bin/python3] [--no-pytorch]
+//        dotnet run -c Release --project bench/NeuralStyle.Bench -- mat-memory FILE.mat   (peak memory of reading a .mat)
+if (args.Length == 2 && args[0] == "mat-memory")
+{
+    return MatMemory.Measure(args[1]);
+}
+
+var sizes = new List<int>();
+int iterations = 10, warmup = 2, rounds = 2, threads = 2;
+string python = "/usr/bin/python3";
+bool withPytorch = true;
+for (int a = 0; a < args.Length; a++)
+{
+    switch (args[a])
+    {
+        case "--sizes":
+            while (a + 1 < args.Length && !args[a + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                sizes.Add(int.Parse(args[++a], CultureInfo.InvariantCulture));
+            }
+
+            break;
+        case "--iterations": iterations = int.Parse(args[++a], CultureInfo.InvariantCulture); break;
+        case "--warmup": warmup = int.Parse(args[++a], CultureInfo.InvariantCulture); break;
+        case "--rounds": rounds = int.Parse(args[++a], CultureInfo.InvariantCulture); break;
+        case "--threads": threads = int.Parse(args[++a], CultureInfo.InvariantCulture); break;
+        case "--python": python = args[++a]; break;
+        case "--no-pytorch": withPytorch = false; break;
+        default: Console.Error.WriteLine($"unknown argument {args[a]}"); return 2;
+    }
+}
+
+if (sizes.Count == 0)
+{
+    sizes = [256, 512];
+}
+
+torch.set_num_threads(threads);
+string script = Path.Combine(FindRepositoryRoot(), "bench", "pytorch_reference.py");
+Console.WriteLine($"threads {threads}, {iterations} timed iterations after {warmup} warm-up, {rounds} rounds; TorchSharp {typeof(torch).Assembly.GetName().Version}");
+Console.WriteLine("| size | NeuralStyle s/it (median) | PyTorch s/it (median) | ratio PyTorch/NeuralStyle |");
+Console.WriteLine("|---|---|---|---|");
+foreach (int size in sizes)
+{
+    var ours = new List<double>();
+    var theirs = new List<double>();
+    for (int r = 0; r < rounds; r++)
+    {
+        ours.AddRange(MeasureOurs(size, iterations, warmup));
+        if (withPytorch)
+        {
+            theirs.AddRange(MeasurePytorch(python, script, size, iterations, warmup, threads));
+        }
+    }
+
+    double mo = Median(ours);
+    string mt = withPytorch ? Median(theirs).ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
+    string ratio = withPytorch ? (Median(theirs) / mo).ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
+    Console.WriteLine($"| {size}x{size} | {mo.ToString("0.000", CultureInfo.InvariantCulture)} | {mt} | {ratio} |");
+}
+
+return 0;
+
+static List<double> MeasureOurs(int size, int iterations, int warmup)
+{
+    using VggFeatureNetwork network = RandomVgg19.Create("relu5_1");
+    RgbImage content = RandomImage(size, 1);
+    RgbImage style = RandomImage(size, 2);
+    var settings = new StyleTransferSettings { Iterations = iterations + warmup, InitialNoiseBlend = 1, Seed = 3 };
+    var transfer = new StyleTransfer(network, settings);
+    var starts = new List<TimeSpan>();
+    TimeSpan end = TimeSpan.Zero;
+    foreach (TransferEvent e in transfer.Stylize(content, [style]))
+    {
+        if (e is IterationStarted s)
+        {
+            starts.Add(s.Elapsed);
+        }
+        else if (e is ImageProduced p)
+        {
+            end = p.Elapsed;
+        }
+    }
+
+    // Iteration k runs from its start to the next one's; the last one also pays the final evaluation, so it is left out.
+    return [.. Enumerable.Range(warmup, iterations - 1).Select(k => (starts[k + 1] - starts[k]).TotalSeconds)];
+}
+
+static List<double> MeasurePytorch(string python, string script, int size, int iterations, int warmup, int threads)
+{
+    var start = new ProcessStartInfo(python)
+    {
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        ArgumentList = { script, "--sizes", size.ToString(CultureInfo.InvariantCulture), "--iterations", iterations.ToString(CultureInfo.InvariantCulture), "--warmup", warmup.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture), "--json" },
+    };
+    using Process process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {python}");
+    string stdout = process.StandardOutput.ReadToEnd();
+    string stderr = process.StandardError.ReadToEnd();
+    process.WaitForExit();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"{script} failed: {stderr}");
+    }
+
+    using JsonDocument doc = JsonDocument.Parse(stdout);
+    return ExtractSamples(doc.RootElement, size);
+}
+
+static List<double> ExtractSamples(JsonElement root, int size)
+{
+    // Accepts {"results": [{"size": 256, "samples": [...]}]} or {"256": {"samples": [...]}}.
+    IEnumerable<JsonElement> entries = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("results", out JsonElement results)
+        ? results.EnumerateArray()
+        : root.EnumerateObject().Select(p => p.Value);
+    foreach (JsonElement entry in entries)
+    {
+        if (entry.TryGetProperty("size", out JsonElement s) && s.GetInt32() != size)
+        {
+            continue;
+        }
+
+        return [.. entry.GetProperty("samples").EnumerateArray().Select(x => x.GetDouble())];
+    }
+
+    throw new InvalidDataException($"no samples for size {size} in the PyTorch output");
+}
+
+static RgbImage RandomImage(int size, int seed)
+{
+    var random = new Random(seed);
+    var pixels = new float[size * size * 3];
+    for (int i = 0; i < pixels.Length; i++)
+    {
+        pixels[i] = (float)(random.NextDouble() * 255);
+    }
+
+    return new RgbImage(size, size, pixels);
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.OrderBy(v => v).ToList();
+    int n = sorted.Count;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
+}
+
+static string FindRepositoryRoot()
+{
+    string? dir = AppContext.BaseDirectory;
+    while (dir is not null && !File.Exists(Path.Combine(dir, "NeuralStyle.sln")))
+    {
+        dir = Path.GetDirectoryName(dir);
+    }
+
+    return dir ?? Directory.GetCurrentDirectory();
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+
+namespace NeuralStyle.Cli;
+
+/// <summary>Entry point shared by the executable and the tests: parses, dispatches, turns failures into one line.</summary>
+public static class NeuralStyleApp
+{
+    private const string Program = "neural-style";
+
+    /// <summary>Runs the command line; returns the process exit code (0 ok, 1 failure, 2 usage error).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
+    {
+        var commandLine = new StyleCommandLine();
+        ParseResult parsed = commandLine.Root.Parse(args);
+        try
+        {
+            if (parsed.Errors.Count > 0 && !IsHelpOrVersion(args))
+            {
+                throw new UsageException(parsed.Errors[0].Message);
+            }
+
+            if (IsHelpOrVersion(args))
+            {
+                return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+            }
+
+            return StyleCommand.Run(commandLine.Bind(parsed), error, interactive);
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine($"{Program}: error: {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+        {
+            error.WriteLine($"{Program}: error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static bool IsHelpOrVersion(string[] args) =>
+        args.Any(a => a is "--help" or "-h" or "-?" or "--version");
+}

@@ -1,0 +1,162 @@
+using System.CommandLine;
+using NeuralStyle.Transfer;
+
+namespace NeuralStyle.Cli;
+
+/// <summary>The seed's flags (same names, same defaults) plus anishathalye/neural-style's later ones.</summary>
+internal sealed class StyleCommandLine
+{
+    private readonly Option<string> _content = Required<string>("--content", "content image", "CONTENT");
+    private readonly Option<string[]> _styles = Many<string>("--styles", "one or more style images", "STYLE", required: true);
+    private readonly Option<string> _output = Required<string>("--output", "output path", "OUTPUT");
+    private readonly Option<string?> _checkpointOutput = Optional<string?>("--checkpoint-output", "checkpoint output format, must contain %s (e.g. foo%s.jpg)", "OUTPUT");
+    private readonly Option<int> _iterations = WithDefault("--iterations", "iterations", "ITERATIONS", 100);
+    private readonly Option<int?> _width = Optional<int?>("--width", "output width (the content is resized, keeping its aspect)", "WIDTH");
+    private readonly Option<double[]> _styleScales = Many<double>("--style-scales", "one or more style scales (default 1.0)", "STYLE_SCALE");
+    private readonly Option<string> _network = WithDefault("--network", "path to network parameters", "VGG_PATH", StyleOptions.DefaultNetwork);
+    private readonly Option<double> _contentWeight = WithDefault("--content-weight", "content weight", "CONTENT_WEIGHT", 5.0);
+    private readonly Option<double> _contentWeightBlend = WithDefault("--content-weight-blend", "share of relu4_2 in the content loss, relu5_2 gets the rest", "CONTENT_WEIGHT_BLEND", 1.0);
+    private readonly Option<double> _styleWeight = WithDefault("--style-weight", "style weight", "STYLE_WEIGHT", 100.0);
+    private readonly Option<double> _styleLayerWeightExp = WithDefault("--style-layer-weight-exp", "style layer k gets weight exp^k (weights rescaled to sum to the layer count)", "STYLE_LAYER_WEIGHT_EXP", 1.0);
+    private readonly Option<double[]> _styleBlendWeights = Many<double>("--style-blend-weights", "style blending weights (default equal)", "STYLE_BLEND_WEIGHT");
+    private readonly Option<double> _tvWeight = WithDefault("--tv-weight", "total variation regularization weight", "TV_WEIGHT", 100.0);
+    private readonly Option<double> _learningRate = WithDefault("--learning-rate", "learning rate", "LEARNING_RATE", 10.0);
+    private readonly Option<double> _beta1 = WithDefault("--beta1", "Adam: beta1 parameter", "BETA1", 0.9);
+    private readonly Option<double> _beta2 = WithDefault("--beta2", "Adam: beta2 parameter", "BETA2", 0.999);
+    private readonly Option<double> _epsilon = WithDefault("--epsilon", "Adam: epsilon parameter", "EPSILON", 1e-8);
+    private readonly Option<string?> _initial = Optional<string?>("--initial", "initial image", "INITIAL");
+    private readonly Option<double?> _initialNoiseblend = Optional<double?>("--initial-noiseblend", "share of noise blended into the initial image (default 0 with --initial, else 1; below 1 without --initial the content is used)", "INITIAL_NOISEBLEND");
+    private readonly Option<bool> _preserveColors = Optional<bool>("--preserve-colors", "style-only transfer: keep the content's colours (luminance of the result, chroma of the content)", null);
+    private readonly Option<string> _pooling = WithDefault("--pooling", "pooling layer configuration: max or avg", "POOLING", "max");
+    private readonly Option<int?> _printIterations = Optional<int?>("--print-iterations", "statistics printing frequency", "PRINT_ITERATIONS");
+    private readonly Option<int?> _checkpointIterations = Optional<int?>("--checkpoint-iterations", "checkpoint frequency", "CHECKPOINT_ITERATIONS");
+    private readonly Option<bool> _overwrite = Optional<bool>("--overwrite", "replace output files that already exist", null);
+    private readonly Option<long?> _seed = Optional<long?>("--seed", "seed for the initial noise (repeatable runs)", "SEED");
+    private readonly Option<int?> _threads = Optional<int?>("--threads", "CPU threads for the tensor library (default: all cores)", "THREADS");
+
+    public StyleCommandLine()
+    {
+        _pooling.AcceptOnlyFromAmong("max", "avg");
+        Root = new RootCommand("Neural style transfer (Gatys et al.): paints the content image in the style of the style images.");
+        foreach (Option option in new Option[]
+        {
+            _content, _styles, _output, _checkpointOutput, _iterations, _width, _styleScales, _network, _contentWeight,
+            _contentWeightBlend, _styleWeight, _styleLayerWeightExp, _styleBlendWeights, _tvWeight, _learningRate,
+            _beta1, _beta2, _epsilon, _initial, _initialNoiseblend, _preserveColors, _pooling, _printIterations,
+            _checkpointIterations, _overwrite, _seed, _threads,
+        })
+        {
+            Root.Options.Add(option);
+        }
+    }
+
+    public RootCommand Root { get; }
+
+    /// <summary>Reads the parsed values and applies the seed's checks that need no file system.</summary>
+    public StyleOptions Bind(ParseResult result)
+    {
+        string[] styles = result.GetValue(_styles) ?? [];
+        double[]? scales = NullIfEmpty(result.GetValue(_styleScales));
+        double[]? blends = NullIfEmpty(result.GetValue(_styleBlendWeights));
+        if (scales is not null && scales.Length != styles.Length)
+        {
+            throw new UsageException($"--style-scales has {scales.Length} values for {styles.Length} style images");
+        }
+
+        if (blends is not null && blends.Length != styles.Length)
+        {
+            throw new UsageException($"--style-blend-weights has {blends.Length} values for {styles.Length} style images");
+        }
+
+        if (scales is not null && scales.Any(s => !(s > 0)))
+        {
+            throw new UsageException("--style-scales must be positive");
+        }
+
+        string? checkpointOutput = result.GetValue(_checkpointOutput);
+        if (checkpointOutput is not null && !checkpointOutput.Contains("%s", StringComparison.Ordinal))
+        {
+            throw new UsageException("To save intermediate images, the checkpoint output parameter must contain `%s` (e.g. `foo%s.jpg`)");
+        }
+
+        int iterations = result.GetValue(_iterations);
+        Positive("--iterations", iterations);
+        Positive("--width", result.GetValue(_width));
+        Positive("--print-iterations", result.GetValue(_printIterations));
+        Positive("--checkpoint-iterations", result.GetValue(_checkpointIterations));
+        Positive("--threads", result.GetValue(_threads));
+
+        var settings = new StyleTransferSettings
+        {
+            Iterations = iterations,
+            ContentWeight = result.GetValue(_contentWeight),
+            ContentWeightBlend = result.GetValue(_contentWeightBlend),
+            StyleWeight = result.GetValue(_styleWeight),
+            StyleLayerWeightExp = result.GetValue(_styleLayerWeightExp),
+            StyleBlendWeights = blends,
+            TvWeight = result.GetValue(_tvWeight),
+            LearningRate = result.GetValue(_learningRate),
+            Beta1 = result.GetValue(_beta1),
+            Beta2 = result.GetValue(_beta2),
+            Epsilon = result.GetValue(_epsilon),
+            PrintIterations = result.GetValue(_printIterations),
+            CheckpointIterations = result.GetValue(_checkpointIterations),
+            InitialNoiseBlend = result.GetValue(_initialNoiseblend),
+            Seed = result.GetValue(_seed),
+        };
+        try
+        {
+            settings.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
+        return new StyleOptions
+        {
+            Content = result.GetValue(_content)!,
+            Styles = styles,
+            Output = result.GetValue(_output)!,
+            CheckpointOutput = checkpointOutput,
+            Width = result.GetValue(_width),
+            StyleScales = scales,
+            Network = result.GetValue(_network)!,
+            Initial = result.GetValue(_initial),
+            PreserveColors = result.GetValue(_preserveColors),
+            Pooling = result.GetValue(_pooling) == "avg" ? PoolingMode.Avg : PoolingMode.Max,
+            Overwrite = result.GetValue(_overwrite),
+            Threads = result.GetValue(_threads),
+            Settings = settings,
+        };
+    }
+
+    private static void Positive(string name, int? value)
+    {
+        if (value is <= 0)
+        {
+            throw new UsageException($"{name} must be a positive integer (got {value})");
+        }
+    }
+
+    private static T[]? NullIfEmpty<T>(T[]? values) => values is { Length: > 0 } ? values : null;
+
+    private static Option<T> Required<T>(string name, string description, string helpName) =>
+        new(name) { Description = description, HelpName = helpName, Required = true };
+
+    private static Option<T> Optional<T>(string name, string description, string? helpName) =>
+        new(name) { Description = description, HelpName = helpName };
+
+    private static Option<T> WithDefault<T>(string name, string description, string helpName, T value) =>
+        new(name) { Description = description, HelpName = helpName, DefaultValueFactory = _ => value };
+
+    private static Option<T[]> Many<T>(string name, string description, string helpName, bool required = false) =>
+        new(name)
+        {
+            Description = description,
+            HelpName = helpName,
+            Required = required,
+            AllowMultipleArgumentsPerToken = true,
+            Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
+        };
+}

@@ -1,0 +1,35 @@
+using NeuralStyle.Transfer;
+
+namespace NeuralStyle.Cli;
+
+/// <summary>The style-transfer command's options after parsing, before validation against the file system.</summary>
+internal sealed record StyleOptions
+{
+    public const string DefaultNetwork = "imagenet-vgg-verydeep-19.mat";
+
+    public required string Content { get; init; }
+
+    public required IReadOnlyList<string> Styles { get; init; }
+
+    public required string Output { get; init; }
+
+    public string? CheckpointOutput { get; init; }
+
+    public int? Width { get; init; }
+
+    public IReadOnlyList<double>? StyleScales { get; init; }
+
+    public string Network { get; init; } = DefaultNetwork;
+
+    public string? Initial { get; init; }
+
+    public bool PreserveColors { get; init; }
+
+    public PoolingMode Pooling { get; init; } = PoolingMode.Max;
+
+    public bool Overwrite { get; init; }
+
+    public int? Threads { get; init; }
+
+    public required StyleTransferSettings Settings { get; init; }
+}

@@ -1,0 +1,26 @@
+namespace NeuralStyle.Imaging;
+
+/// <summary>Why an image could not be read.</summary>
+public enum ImageReadFailure
+{
+    /// <summary>The file does not exist.</summary>
+    NotFound,
+
+    /// <summary>The path names a directory or something else that is not a regular file.</summary>
+    NotAFile,
+
+    /// <summary>The file exists but could not be read (permissions, I/O error).</summary>
+    Unreadable,
+
+    /// <summary>The file is empty.</summary>
+    Empty,
+
+    /// <summary>The content is not in any format SkiaSharp can decode.</summary>
+    UnknownFormat,
+
+    /// <summary>The format was recognised but the data is truncated or corrupt.</summary>
+    Corrupt,
+
+    /// <summary>The image is too large to hold in memory as one array.</summary>
+    TooLarge,
+}

@@ -1,0 +1,22 @@
+using TorchSharp;
+
+namespace NeuralStyle.Transfer;
+
+/// <summary>A network whose intermediate activations can be tapped by layer name.</summary>
+/// <remarks>
+/// The style engine only needs this much of a backbone: its layer names, the pixel convention it expects and a
+/// way to run an image up to the deepest layer of interest. VGG from MatConvNet implements it today; ONNX models
+/// and zoo models can implement it later without touching the engine.
+/// </remarks>
+public interface IFeatureNetwork
+{
+    /// <summary>Layer names in evaluation order.</summary>
+    IReadOnlyList<string> LayerNames { get; }
+
+    /// <summary>How an RGB 0..255 image is turned into this network's input.</summary>
+    PixelConvention Pixels { get; }
+
+    /// <summary>Runs <paramref name="input"/> (N x 3 x H x W, already preprocessed) and returns the requested layers' outputs.</summary>
+    /// <remarks>Evaluation stops after the deepest requested layer.</remarks>
+    IReadOnlyDictionary<string, torch.Tensor> Extract(torch.Tensor input, IReadOnlyCollection<string> layers);
+}

@@ -1,0 +1,39 @@
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Transfer.Losses;
+
+/// <summary>The seed's loss terms (Gatys et al. 2015 as written in anishathalye/neural-style).</summary>
+/// <remarks>
+/// The seed writes each term as 2 * tf.nn.l2_loss(d) / d.size, and l2_loss(d) = sum(d^2) / 2, so every term is a
+/// plain mean of squares; writing it that way keeps the formulas readable and the numbers identical.
+/// </remarks>
+public static class SeedLosses
+{
+    /// <summary>Gram matrix of a 1 x C x H x W activation, divided by C*H*W as the seed does.</summary>
+    public static Tensor Gram(Tensor features)
+    {
+        long c = features.shape[1];
+        long n = features.shape[2] * features.shape[3];
+        using Tensor flat = features.reshape(c, n);
+        return flat.matmul(flat.t()).div_(c * n);
+    }
+
+    /// <summary>mean((a - b)^2): the seed's 2 * l2_loss(a - b) / size.</summary>
+    public static Tensor MeanSquaredError(Tensor a, Tensor b)
+    {
+        using Tensor d = a - b;
+        return d.square().mean();
+    }
+
+    /// <summary>The seed's total-variation term of a 1 x 3 x H x W image, before its weight.</summary>
+    /// <remarks>mean of squared vertical differences plus mean of squared horizontal differences.</remarks>
+    public static Tensor TotalVariation(Tensor image)
+    {
+        long h = image.shape[2], w = image.shape[3];
+        using Tensor dy = image[.., .., 1.., ..] - image[.., .., ..(int)(h - 1), ..];
+        using Tensor dx = image[.., .., .., 1..] - image[.., .., .., ..(int)(w - 1)];
+        using Tensor my = dy.square().mean();
+        using Tensor mx = dx.square().mean();
+        return my + mx;
+    }
+}

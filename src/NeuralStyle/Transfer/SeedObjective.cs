@@ -1,0 +1,104 @@
+using NeuralStyle.Imaging;
+using NeuralStyle.Tensors;
+using NeuralStyle.Transfer.Losses;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Transfer;
+
+/// <summary>The seed's objective: targets computed once, then content, style and TV terms of any image.</summary>
+internal sealed class SeedObjective : IDisposable
+{
+    private readonly IFeatureNetwork _network;
+    private readonly StyleTransferSettings _settings;
+    private readonly IReadOnlyList<(string Layer, double Weight)> _contentLayers;
+    private readonly IReadOnlyList<(string Layer, double Weight)> _styleLayers;
+    private readonly IReadOnlyList<double> _blend;
+    private readonly Dictionary<string, Tensor> _contentTargets = new(StringComparer.Ordinal);
+    private readonly List<Dictionary<string, Tensor>> _styleTargets = [];
+    private readonly string[] _layers;
+
+    public SeedObjective(IFeatureNetwork network, StyleTransferSettings settings, PixelConvention pixels, RgbImage content, IReadOnlyList<RgbImage> styles)
+    {
+        _network = network;
+        _settings = settings;
+        _contentLayers = settings.ContentLayerWeights();
+        _styleLayers = settings.StyleLayerWeights();
+        _blend = settings.NormalisedBlendWeights(styles.Count);
+        _layers = [.. _contentLayers.Select(c => c.Layer).Concat(_styleLayers.Select(s => s.Layer)).Distinct()];
+
+        using var noGrad = no_grad();
+        using (var scope = NewDisposeScope())
+        {
+            Tensor input = ImageTensors.Preprocess(content, pixels);
+            IReadOnlyDictionary<string, Tensor> features = network.Extract(input, [.. _contentLayers.Select(c => c.Layer)]);
+            foreach ((string layer, _) in _contentLayers)
+            {
+                _contentTargets[layer] = features[layer].detach().clone().MoveToOuterDisposeScope();
+            }
+        }
+
+        foreach (RgbImage style in styles)
+        {
+            using var scope = NewDisposeScope();
+            Tensor input = ImageTensors.Preprocess(style, pixels);
+            IReadOnlyDictionary<string, Tensor> features = network.Extract(input, [.. _styleLayers.Select(s => s.Layer)]);
+            var grams = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            foreach ((string layer, _) in _styleLayers)
+            {
+                grams[layer] = SeedLosses.Gram(features[layer]).MoveToOuterDisposeScope();
+            }
+
+            _styleTargets.Add(grams);
+        }
+    }
+
+    /// <summary>Content, style and TV terms (weights applied) of <paramref name="x"/>, differentiable.</summary>
+    public (Tensor Content, Tensor Style, Tensor Tv) Evaluate(Tensor x)
+    {
+        IReadOnlyDictionary<string, Tensor> features = _network.Extract(x, _layers);
+
+        Tensor content = zeros(1, ScalarType.Float32).squeeze();
+        foreach ((string layer, double weight) in _contentLayers)
+        {
+            content = content + (SeedLosses.MeanSquaredError(features[layer], _contentTargets[layer]) * (_settings.ContentWeight * weight));
+        }
+
+        Tensor style = zeros(1, ScalarType.Float32).squeeze();
+        var grams = _styleLayers.ToDictionary(s => s.Layer, s => SeedLosses.Gram(features[s.Layer]), StringComparer.Ordinal);
+        for (int i = 0; i < _styleTargets.Count; i++)
+        {
+            Tensor perStyle = zeros(1, ScalarType.Float32).squeeze();
+            foreach ((string layer, double weight) in _styleLayers)
+            {
+                perStyle = perStyle + (SeedLosses.MeanSquaredError(grams[layer], _styleTargets[i][layer]) * weight);
+            }
+
+            style = style + (perStyle * (_settings.StyleWeight * _blend[i]));
+        }
+
+        Tensor tv = SeedLosses.TotalVariation(x) * _settings.TvWeight;
+        return (content, style, tv);
+    }
+
+    /// <summary>The total loss of <paramref name="x"/> without building a graph (for checkpoints).</summary>
+    public double EvaluateTotal(Tensor x)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        (Tensor c, Tensor s, Tensor t) = Evaluate(x);
+        return (c + s + t).item<float>();
+    }
+
+    public void Dispose()
+    {
+        foreach (Tensor t in _contentTargets.Values)
+        {
+            t.Dispose();
+        }
+
+        foreach (Tensor t in _styleTargets.SelectMany(d => d.Values))
+        {
+            t.Dispose();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using NeuralStyle.Imaging;
+using NeuralStyle.Tensors;
+using NeuralStyle.Transfer.Losses;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Transfer;
+
+/// <summary>The seed's optimisation (stylize.py): a generator of progress events and images, free of any I/O.</summary>
+public sealed class StyleTransfer
+{
+    private const double NoiseScale = 0.256;
+
+    private readonly IFeatureNetwork _network;
+    private readonly StyleTransferSettings _settings;
+
+    /// <summary>Prepares a transfer with a backbone and its settings.</summary>
+    public StyleTransfer(IFeatureNetwork network, StyleTransferSettings settings)
+    {
+        settings.Validate();
+        _network = network;
+        _settings = settings;
+    }
+
+    /// <summary>Every layer the losses read; a network can be truncated after the deepest of them.</summary>
+    public IReadOnlyList<string> LayersInUse =>
+        [.. _settings.ContentLayerWeights().Select(c => c.Layer).Concat(_settings.StyleLayerWeights().Select(s => s.Layer)).Distinct()];
+
+    /// <summary>
+    /// Runs the optimisation. <paramref name="content"/>, <paramref name="styles"/> and <paramref name="initial"/> are
+    /// used at the sizes given (see <see cref="SeedImageSizing"/> for the seed's resizing).
+    /// </summary>
+    public IEnumerable<TransferEvent> Stylize(RgbImage content, IReadOnlyList<RgbImage> styles, RgbImage? initial = null)
+    {
+        if (styles.Count == 0)
+        {
+            throw new ArgumentException("at least one style image is needed", nameof(styles));
+        }
+
+        if (initial is not null && (initial.Width != content.Width || initial.Height != content.Height))
+        {
+            throw new ArgumentException("the initial image must have the content image's size", nameof(initial));
+        }
+
+        return Run(content, styles, initial);
+    }
+
+    private IEnumerable<TransferEvent> Run(RgbImage content, IReadOnlyList<RgbImage> styles, RgbImage? initial)
+    {
+        var clock = Stopwatch.StartNew();
+        PixelConvention pixels = _network.Pixels;
+        var objective = new SeedObjective(_network, _settings, pixels, content, styles);
+        try
+        {
+            Tensor x = InitialImage(content, initial, pixels);
+            using var adam = new TensorFlowAdam(x, _settings.LearningRate, _settings.Beta1, _settings.Beta2, _settings.Epsilon);
+            double bestLoss = double.PositiveInfinity;
+            Tensor? best = null;
+            int n = _settings.Iterations;
+            try
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    bool last = i == n - 1;
+                    yield return new IterationStarted(i + 1, n, clock.Elapsed);
+
+                    bool print = last || (_settings.PrintIterations is int p && i % p == 0);
+                    LossBreakdown? losses = Step(objective, x, adam, print);
+                    if (losses is not null)
+                    {
+                        yield return new LossesEvaluated(i + 1, losses);
+                    }
+
+                    if (last || (_settings.CheckpointIterations is int c && i % c == 0))
+                    {
+                        double loss = objective.EvaluateTotal(x);
+                        if (loss < bestLoss || best is null)
+                        {
+                            bestLoss = loss;
+                            best?.Dispose();
+                            best = x.detach().clone();
+                        }
+
+                        yield return new ImageProduced(last ? null : i, ImageTensors.Unprocess(best, pixels), bestLoss, clock.Elapsed);
+                    }
+                }
+            }
+            finally
+            {
+                best?.Dispose();
+                x.Dispose();
+            }
+        }
+        finally
+        {
+            objective.Dispose();
+        }
+    }
+
+    // One forward and backward pass at the current image, then the optimiser's step; the losses returned (when asked)
+    // are those of the image before the step, which is what the seed prints.
+    private static LossBreakdown? Step(SeedObjective objective, Tensor x, TensorFlowAdam adam, bool report)
+    {
+        using var scope = NewDisposeScope();
+        (Tensor content, Tensor style, Tensor tv) = objective.Evaluate(x);
+        Tensor total = content + style + tv;
+        total.backward();
+        LossBreakdown? losses = report ? new LossBreakdown(content.item<float>(), style.item<float>(), tv.item<float>()) : null;
+        Tensor grad = x.grad ?? throw new InvalidOperationException("the loss does not depend on the image");
+        adam.Apply(grad);
+        grad.zero_();
+        return losses;
+    }
+
+    private Tensor InitialImage(RgbImage content, RgbImage? initial, PixelConvention pixels)
+    {
+        double noiseBlend = _settings.InitialNoiseBlend ?? (initial is null ? 1.0 : 0.0);
+        RgbImage? start = initial ?? (noiseBlend < 1 ? content : null);
+        using var scope = NewDisposeScope();
+        Tensor x;
+        if (start is null)
+        {
+            x = Noise(content) * NoiseScale;
+        }
+        else
+        {
+            x = ImageTensors.Preprocess(start, pixels);
+            if (noiseBlend > 0)
+            {
+                x = (x * (1 - noiseBlend)) + (Noise(content) * (NoiseScale * noiseBlend));
+            }
+        }
+
+        return x.detach().contiguous().requires_grad_(true).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Noise(RgbImage content)
+    {
+        long[] shape = [1, 3, content.Height, content.Width];
+        if (_settings.Seed is long seed)
+        {
+            using var generator = new Generator((ulong)seed);
+            return randn(shape, ScalarType.Float32, generator: generator);
+        }
+
+        return randn(shape, ScalarType.Float32);
+    }
+}

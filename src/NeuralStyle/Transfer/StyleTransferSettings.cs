@@ -1,0 +1,130 @@
+namespace NeuralStyle.Transfer;
+
+/// <summary>Everything that shapes one optimisation; defaults are the seed's.</summary>
+public sealed record StyleTransferSettings
+{
+    /// <summary>The seed's content layers: relu4_2, blended with relu5_2 by <see cref="ContentWeightBlend"/>.</summary>
+    public static IReadOnlyList<string> SeedContentLayers { get; } = ["relu4_2", "relu5_2"];
+
+    /// <summary>The seed's style layers.</summary>
+    public static IReadOnlyList<string> SeedStyleLayers { get; } = ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"];
+
+    /// <summary>Optimisation steps.</summary>
+    public int Iterations { get; init; } = 100;
+
+    /// <summary>Weight of the content term.</summary>
+    public double ContentWeight { get; init; } = 5;
+
+    /// <summary>Share of relu4_2 in the content term; relu5_2 gets the rest (1 = the seed: relu4_2 only).</summary>
+    public double ContentWeightBlend { get; init; } = 1;
+
+    /// <summary>Weight of the style term.</summary>
+    public double StyleWeight { get; init; } = 100;
+
+    /// <summary>Style layer k gets weight exp^k, rescaled so that the weights sum to the number of layers.</summary>
+    /// <remarks>
+    /// anishathalye/neural-style normalises these weights to sum 1 (and raised its default style weight to 500 to
+    /// compensate); summing to the layer count instead keeps the seed's loss unchanged at the default exp = 1.
+    /// </remarks>
+    public double StyleLayerWeightExp { get; init; } = 1;
+
+    /// <summary>Relative weights of several styles (normalised to sum 1); null = equal.</summary>
+    public IReadOnlyList<double>? StyleBlendWeights { get; init; }
+
+    /// <summary>Weight of the total-variation term.</summary>
+    public double TvWeight { get; init; } = 100;
+
+    /// <summary>Adam's step size.</summary>
+    public double LearningRate { get; init; } = 10;
+
+    /// <summary>Adam's first-moment decay.</summary>
+    public double Beta1 { get; init; } = 0.9;
+
+    /// <summary>Adam's second-moment decay.</summary>
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>Adam's epsilon (TensorFlow form).</summary>
+    public double Epsilon { get; init; } = 1e-8;
+
+    /// <summary>Report the losses every this many iterations (and at the last); null = only at the last.</summary>
+    public int? PrintIterations { get; init; }
+
+    /// <summary>Evaluate and yield the best image every this many iterations; null = only the final image.</summary>
+    public int? CheckpointIterations { get; init; }
+
+    /// <summary>Share of noise in the initial image (null: 0 with an initial image, 1 without, as the seed).</summary>
+    public double? InitialNoiseBlend { get; init; }
+
+    /// <summary>Seed for the initial noise; null = nondeterministic.</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>Content layers and their weights before <see cref="ContentWeight"/>.</summary>
+    public IReadOnlyList<(string Layer, double Weight)> ContentLayerWeights() =>
+        ContentWeightBlend == 1
+            ? [(SeedContentLayers[0], 1.0)]
+            : [(SeedContentLayers[0], ContentWeightBlend), (SeedContentLayers[1], 1 - ContentWeightBlend)];
+
+    /// <summary>Style layers and their weights, exp^k rescaled to sum to the layer count.</summary>
+    public IReadOnlyList<(string Layer, double Weight)> StyleLayerWeights()
+    {
+        var raw = SeedStyleLayers.Select((layer, k) => (layer, Math.Pow(StyleLayerWeightExp, k))).ToList();
+        double sum = raw.Sum(r => r.Item2);
+        return [.. raw.Select(r => (r.layer, r.Item2 * raw.Count / sum))];
+    }
+
+    /// <summary>Blend weights for <paramref name="styleCount"/> styles, normalised to sum 1.</summary>
+    public IReadOnlyList<double> NormalisedBlendWeights(int styleCount)
+    {
+        if (StyleBlendWeights is null)
+        {
+            return [.. Enumerable.Repeat(1.0 / styleCount, styleCount)];
+        }
+
+        if (StyleBlendWeights.Count != styleCount)
+        {
+            throw new ArgumentException($"{StyleBlendWeights.Count} style blend weights for {styleCount} styles");
+        }
+
+        double total = StyleBlendWeights.Sum();
+        return [.. StyleBlendWeights.Select(w => w / total)];
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> with a one-line reason when a value makes no sense.</summary>
+    public void Validate()
+    {
+        if (Iterations <= 0)
+        {
+            throw new ArgumentException($"iterations must be positive (got {Iterations})");
+        }
+
+        if (PrintIterations is <= 0)
+        {
+            throw new ArgumentException($"print iterations must be positive (got {PrintIterations})");
+        }
+
+        if (CheckpointIterations is <= 0)
+        {
+            throw new ArgumentException($"checkpoint iterations must be positive (got {CheckpointIterations})");
+        }
+
+        if (LearningRate <= 0 || Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1 || Epsilon <= 0)
+        {
+            throw new ArgumentException("Adam needs learning rate > 0, 0 <= beta1, beta2 < 1 and epsilon > 0");
+        }
+
+        if (InitialNoiseBlend is < 0 or > 1)
+        {
+            throw new ArgumentException($"initial noise blend must be within 0..1 (got {InitialNoiseBlend})");
+        }
+
+        if (ContentWeightBlend is < 0 or > 1)
+        {
+            throw new ArgumentException($"content weight blend must be within 0..1 (got {ContentWeightBlend})");
+        }
+
+        if (StyleBlendWeights is not null && (StyleBlendWeights.Any(w => w < 0) || StyleBlendWeights.Sum() <= 0))
+        {
+            throw new ArgumentException("style blend weights must be non-negative with a positive sum");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using NeuralStyle.Transfer;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Zoo.Vgg;
+
+/// <summary>VGG's convolutional part as a feature extractor with frozen weights.</summary>
+/// <remarks>
+/// Convolutions use TensorFlow's SAME padding and pooling is 2x2/2 with SAME padding (ceil mode: on odd sizes the
+/// last window covers one row or column), exactly like the seed. Weights never require gradients, so back-propagation
+/// computes the gradient with respect to the input only.
+/// </remarks>
+public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
+{
+    private readonly List<VggLayer> _layers;
+    private readonly Dictionary<string, int> _index;
+
+    /// <summary>Builds the network from its layers in order.</summary>
+    public VggFeatureNetwork(IEnumerable<VggLayer> layers, PixelConvention pixels, PoolingMode pooling)
+    {
+        _layers = [.. layers];
+        _index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            VggLayer layer = _layers[i];
+            if (!_index.TryAdd(layer.Name, i))
+            {
+                throw new ArgumentException($"duplicate layer name '{layer.Name}'", nameof(layers));
+            }
+
+            if (layer.Kind == VggLayerKind.Convolution && (layer.Weight is null || layer.Bias is null))
+            {
+                throw new ArgumentException($"convolution '{layer.Name}' has no weights", nameof(layers));
+            }
+
+            layer.Weight?.requires_grad_(false);
+            layer.Bias?.requires_grad_(false);
+        }
+
+        Pixels = pixels;
+        Pooling = pooling;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> LayerNames => [.. _layers.Select(l => l.Name)];
+
+    /// <summary>The layers, in order.</summary>
+    public IReadOnlyList<VggLayer> Layers => _layers;
+
+    /// <inheritdoc />
+    public PixelConvention Pixels { get; }
+
+    /// <summary>The pooling the network was built with.</summary>
+    public PoolingMode Pooling { get; }
+
+    /// <summary>Drops (and frees) every layer after <paramref name="lastLayer"/>, so that memory and time are spent only on what is used.</summary>
+    public void TruncateAfter(string lastLayer)
+    {
+        int last = IndexOf(lastLayer);
+        for (int i = last + 1; i < _layers.Count; i++)
+        {
+            _layers[i].Weight?.Dispose();
+            _layers[i].Bias?.Dispose();
+            _index.Remove(_layers[i].Name);
+        }
+
+        _layers.RemoveRange(last + 1, _layers.Count - last - 1);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, Tensor> Extract(Tensor input, IReadOnlyCollection<string> layers)
+    {
+        int deepest = layers.Count == 0 ? -1 : layers.Max(IndexOf);
+        var wanted = new HashSet<string>(layers, StringComparer.Ordinal);
+        var outputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        Tensor current = input;
+        for (int i = 0; i <= deepest; i++)
+        {
+            VggLayer layer = _layers[i];
+            current = layer.Kind switch
+            {
+                VggLayerKind.Convolution => Convolve(current, layer.Weight!, layer.Bias!),
+                VggLayerKind.Relu => nn.functional.relu(current),
+                _ => Pool(current),
+            };
+            if (wanted.Contains(layer.Name))
+            {
+                outputs[layer.Name] = current;
+            }
+        }
+
+        return outputs;
+    }
+
+    /// <summary>Position of a layer; throws with the known names when it does not exist.</summary>
+    public int IndexOf(string layer) =>
+        _index.TryGetValue(layer, out int i)
+            ? i
+            : throw new ArgumentException($"the network has no layer '{layer}' (it has: {string.Join(", ", _layers.Select(l => l.Name))})");
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (VggLayer layer in _layers)
+        {
+            layer.Weight?.Dispose();
+            layer.Bias?.Dispose();
+        }
+
+        _layers.Clear();
+    }
+
+    private static Tensor Convolve(Tensor x, Tensor weight, Tensor bias)
+    {
+        // TensorFlow's SAME at stride 1 pads k-1 in total, the odd pixel (even kernels only) going after.
+        long kh = weight.shape[2], kw = weight.shape[3];
+        long top = (kh - 1) / 2, left = (kw - 1) / 2;
+        long bottom = kh - 1 - top, right = kw - 1 - left;
+        if (top == bottom && left == right)
+        {
+            return nn.functional.conv2d(x, weight, bias, padding: [top, left]);
+        }
+
+        Tensor padded = nn.functional.pad(x, [left, right, top, bottom]);
+        return nn.functional.conv2d(padded, weight, bias);
+    }
+
+    private Tensor Pool(Tensor x)
+    {
+        // ceil_mode reproduces TensorFlow's SAME for a 2x2/2 window: the padding goes after, and average pooling
+        // divides by the number of real pixels in the window.
+        return Pooling == PoolingMode.Max
+            ? nn.functional.max_pool2d(x, [2, 2], [2, 2], ceil_mode: true)
+            : nn.functional.avg_pool2d(x, [2, 2], [2, 2], ceil_mode: true, count_include_pad: false);
+    }
+}

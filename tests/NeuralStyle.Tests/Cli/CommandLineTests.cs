@@ -1,0 +1,185 @@
+using NeuralStyle.Tests.Support;
+using Xunit;
+
+namespace NeuralStyle.Tests.Cli;
+
+/// <summary>The neural-style command end to end on the tiny VGG-shaped networks: files, names, console, errors.</summary>
+public class CommandLineTests
+{
+    private static string[] Base(string network = "tiny-vgg-current.mat") =>
+    [
+        "--network", Fixtures.TinyVgg(network),
+        "--content", Fixtures.TinyVgg("content.png"),
+        "--styles", Fixtures.TinyVgg("style1.png"),
+    ];
+
+    [Theory]
+    [InlineData("tiny-vgg-current.mat")]
+    [InlineData("tiny-vgg-old.mat")]
+    public void WritesCheckpointsWithTheSeedsZeroBasedNumbersAndTheFinalImage(string network)
+    {
+        using var temp = new TempDirectory();
+        CliRun run = CliRun.Invoke([.. Base(network),
+            "--output", temp.File("final.png"), "--checkpoint-output", temp.File("out%s.jpg"),
+            "--iterations", "12", "--checkpoint-iterations", "5", "--print-iterations", "4", "--seed", "1"]);
+        Assert.True(run.ExitCode == 0, run.Error);
+
+        string[] files = [.. Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+        // Checkpoints at i % 5 == 0 for i < 11 (0, 5, 10); the last iteration (i = 11) goes to --output only.
+        Assert.Equal(["final.png", "out0.jpg", "out10.jpg", "out5.jpg"], files);
+    }
+
+    [Fact]
+    public void ConsoleHasTheSeedsLinesExactlyAndTheLossFalls()
+    {
+        using var temp = new TempDirectory();
+        CliRun run = CliRun.Invoke([.. Base(), "--output", temp.File("o.png"), "--iterations", "30",
+            "--print-iterations", "10", "--initial", Fixtures.TinyVgg("content.png")]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal("", run.Output);
+
+        SeedConsoleOutput console = SeedConsoleOutput.Parse(run.ErrorLines, out int total);
+        Assert.Equal(30, total);
+        Assert.Equal(Enumerable.Range(1, 30), console.Iterations);
+        // Printed at i % 10 == 0 (iterations 1, 11, 21) and at the last one (30).
+        Assert.Equal([1, 11, 21, 30], console.Printed.Select(p => p.Iteration));
+        Assert.All(console.Printed, p => Assert.Equal(p.Content + p.Style + p.Tv, p.Total, p.Total * 1e-5));
+        Assert.True(console.Printed[^1].Total < console.Printed[0].Total / 2, "the total loss should fall");
+
+        // The exact layout of one block, as scripts parse it.
+        int at = Array.IndexOf(run.ErrorLines, "Iteration 30/30");
+        Assert.StartsWith("  content loss: ", run.ErrorLines[at + 1]);
+        Assert.StartsWith("  style loss: ", run.ErrorLines[at + 2]);
+        Assert.StartsWith("  tv loss: ", run.ErrorLines[at + 3]);
+        Assert.StartsWith("  total loss: ", run.ErrorLines[at + 4]);
+        Assert.Equal(at + 5, run.ErrorLines.Length);
+    }
+
+    [Fact]
+    public void WithoutPrintIterationsOnlyTheLastIterationPrintsLosses()
+    {
+        using var temp = new TempDirectory();
+        CliRun run = CliRun.Invoke([.. Base(), "--output", temp.File("o.png"), "--iterations", "3"]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        SeedConsoleOutput console = SeedConsoleOutput.Parse(run.ErrorLines, out _);
+        Assert.Equal([3], console.Printed.Select(p => p.Iteration));
+    }
+
+    [Fact]
+    public void SameSeedGivesTheSameImage()
+    {
+        using var temp = new TempDirectory();
+        string[] args = [.. Base(), "--iterations", "5", "--seed", "42", "--threads", "1"];
+        Assert.Equal(0, CliRun.Invoke([.. args, "--output", temp.File("a.png")]).ExitCode);
+        Assert.Equal(0, CliRun.Invoke([.. args, "--output", temp.File("b.png")]).ExitCode);
+        Assert.Equal(File.ReadAllBytes(temp.File("a.png")), File.ReadAllBytes(temp.File("b.png")));
+    }
+
+    [Fact]
+    public void RefusesToOverwriteWithoutTheFlag()
+    {
+        using var temp = new TempDirectory();
+        string output = temp.File("o.png");
+        File.WriteAllText(output, "precious");
+        CliRun refused = CliRun.Invoke([.. Base(), "--output", output, "--iterations", "2"]);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Equal($"neural-style: error: {output} already exists (use --overwrite to replace it)", refused.ErrorLines.Single());
+        Assert.Equal("precious", File.ReadAllText(output));
+
+        CliRun replaced = CliRun.Invoke([.. Base(), "--output", output, "--iterations", "2", "--overwrite"]);
+        Assert.True(replaced.ExitCode == 0, replaced.Error);
+        Assert.NotEqual("precious", File.ReadAllText(output));
+    }
+
+    [Fact]
+    public void MissingNetworkGivesTheSeedsMessage()
+    {
+        using var temp = new TempDirectory();
+        string missing = temp.File("imagenet-vgg-verydeep-19.mat");
+        CliRun run = CliRun.Invoke(["--network", missing, "--content", Fixtures.TinyVgg("content.png"),
+            "--styles", Fixtures.TinyVgg("style1.png"), "--output", temp.File("o.png")]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"neural-style: error: Network {missing} does not exist. (Did you forget to download it?)", run.ErrorLines.Single());
+    }
+
+    [Fact]
+    public void MissingImageIsNamed()
+    {
+        using var temp = new TempDirectory();
+        string missing = temp.File("nope.jpg");
+        CliRun run = CliRun.Invoke([.. Base(), "--initial", missing, "--output", temp.File("o.png")]);
+        Assert.Equal(1, run.ExitCode);
+        string line = run.ErrorLines.Single();
+        Assert.StartsWith("neural-style: error: ", line);
+        Assert.Contains(missing, line);
+    }
+
+    [Fact]
+    public void UnreadableImageIsNamed()
+    {
+        using var temp = new TempDirectory();
+        string bad = temp.File("bad.png");
+        File.WriteAllText(bad, "this is not a PNG");
+        CliRun run = CliRun.Invoke(["--network", Fixtures.TinyVgg("tiny-vgg-current.mat"), "--content", bad,
+            "--styles", Fixtures.TinyVgg("style1.png"), "--output", temp.File("o.png")]);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(bad, run.ErrorLines.Single());
+    }
+
+    [Theory]
+    [InlineData("To save intermediate images, the checkpoint output parameter must contain `%s` (e.g. `foo%s.jpg`)", "--checkpoint-output", "out.jpg")]
+    [InlineData("--style-blend-weights has 2 values for 1 style images", "--style-blend-weights", "1", "2")]
+    [InlineData("--style-scales has 3 values for 1 style images", "--style-scales", "1", "2", "3")]
+    [InlineData("--iterations must be a positive integer (got 0)", "--iterations", "0")]
+    [InlineData("--width must be a positive integer (got -3)", "--width", "-3")]
+    [InlineData("--print-iterations must be a positive integer (got 0)", "--print-iterations", "0")]
+    [InlineData("--checkpoint-iterations must be a positive integer (got 0)", "--checkpoint-iterations", "0")]
+    public void BadArgumentsGiveOneLineAndExitTwo(string message, params string[] extra)
+    {
+        using var temp = new TempDirectory();
+        CliRun run = CliRun.Invoke([.. Base(), "--output", temp.File("o.png"), .. extra]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"neural-style: error: {message}", run.ErrorLines.Single());
+        Assert.Empty(Directory.GetFiles(temp.Path));
+    }
+
+    [Fact]
+    public void MissingRequiredOptionIsAUsageError()
+    {
+        CliRun run = CliRun.Invoke(["--content", Fixtures.TinyVgg("content.png")]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Single(run.ErrorLines);
+        Assert.Contains("--styles", run.Error);
+    }
+
+    [Fact]
+    public void HelpListsEveryFlag()
+    {
+        CliRun run = CliRun.Invoke(["--help"]);
+        Assert.Equal(0, run.ExitCode);
+        foreach (string flag in new[]
+        {
+            "--content", "--styles", "--output", "--checkpoint-output", "--iterations", "--width", "--style-scales",
+            "--network", "--content-weight", "--content-weight-blend", "--style-weight", "--style-layer-weight-exp",
+            "--style-blend-weights", "--tv-weight", "--learning-rate", "--beta1", "--beta2", "--epsilon", "--initial",
+            "--initial-noiseblend", "--preserve-colors", "--pooling", "--print-iterations", "--checkpoint-iterations",
+            "--overwrite", "--seed", "--threads",
+        })
+        {
+            Assert.Contains(flag, run.Output);
+        }
+    }
+
+    [Fact]
+    public void WidthResizesTheContentKeepingItsAspect()
+    {
+        using var temp = new TempDirectory();
+        string output = temp.File("o.png");
+        CliRun run = CliRun.Invoke([.. Base(), "--output", output, "--iterations", "1", "--width", "20",
+            "--pooling", "avg", "--preserve-colors"]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        NeuralStyle.Imaging.RgbImage image = NeuralStyle.Imaging.ImageReader.Read(output);
+        // content.png is 37x29: floor(29 / 37 * 20) = 15.
+        Assert.Equal((20, 15), (image.Width, image.Height));
+    }
+}
