@@ -13,9 +13,10 @@ using TorchSharp;
 // usage: dotnet run -c Release --project bench/NeuralStyle.Bench -- [--sizes 256 512] [--iterations 10]
 //        [--warmup 2] [--rounds 2] [--threads 2] [--python /usr/bin/python3] [--no-pytorch]
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- mat-memory FILE.mat   (peak memory of reading a .mat)
-if (args.Length == 2 && args[0] == "mat-memory")
+//        dotnet run -c Release --project bench/NeuralStyle.Bench -- vgg-memory FILE.mat   (same, loading VGG to relu5_1)
+if (args.Length == 2 && args[0] is "mat-memory" or "vgg-memory")
 {
-    return MatMemory.Measure(args[1]);
+    return MatMemory.Measure(args[1], network: args[0] == "vgg-memory");
 }
 
 var sizes = new List<int>();

@@ -22,6 +22,19 @@ internal static class StyleCommand
             throw new UsageException($"{existing} already exists (use --overwrite to replace it)");
         }
 
+        // Fail before a long run, not at its end: unknown extension, missing directory.
+        foreach (string path in planned)
+        {
+            try
+            {
+                ImageWriter.EnsureWritable(path, overwrite: true);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
+        }
+
         if (options.Threads is int threads)
         {
             torch.set_num_threads(threads);
@@ -76,8 +89,7 @@ internal static class StyleCommand
 
     private static string Deepest(StyleTransferSettings settings)
     {
-        var used = settings.ContentLayerWeights().Select(c => c.Layer).Concat(settings.StyleLayerWeights().Select(s => s.Layer));
-        return used.MaxBy(l => Vgg19Layout.LayerNames.ToList().IndexOf(l))!;
+        return settings.LayersInUse(BackboneDefaults.Vgg).MaxBy(l => Vgg19Layout.LayerNames.ToList().IndexOf(l))!;
     }
 
     private static string? OutputFor(StyleOptions options, ImageProduced produced) =>

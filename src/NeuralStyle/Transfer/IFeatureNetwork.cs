@@ -16,6 +16,9 @@ public interface IFeatureNetwork
     /// <summary>How an RGB 0..255 image is turned into this network's input.</summary>
     PixelConvention Pixels { get; }
 
+    /// <summary>The layers style transfer uses when the user names none.</summary>
+    BackboneDefaults Defaults { get; }
+
     /// <summary>Runs <paramref name="input"/> (N x 3 x H x W, already preprocessed) and returns the requested layers' outputs.</summary>
     /// <remarks>Evaluation stops after the deepest requested layer.</remarks>
     IReadOnlyDictionary<string, torch.Tensor> Extract(torch.Tensor input, IReadOnlyCollection<string> layers);

@@ -10,19 +10,21 @@ internal sealed class SeedObjective : IDisposable
 {
     private readonly IFeatureNetwork _network;
     private readonly StyleTransferSettings _settings;
-    private readonly IReadOnlyList<(string Layer, double Weight)> _contentLayers;
-    private readonly IReadOnlyList<(string Layer, double Weight)> _styleLayers;
+    private readonly IReadOnlyList<LayerWeight> _contentLayers;
+    private readonly IReadOnlyList<LayerWeight> _styleLayers;
     private readonly IReadOnlyList<double> _blend;
     private readonly Dictionary<string, Tensor> _contentTargets = new(StringComparer.Ordinal);
     private readonly List<Dictionary<string, Tensor>> _styleTargets = [];
     private readonly string[] _layers;
+    private readonly FeatureSmoothing _smoothing;
 
     public SeedObjective(IFeatureNetwork network, StyleTransferSettings settings, PixelConvention pixels, RgbImage content, IReadOnlyList<RgbImage> styles)
     {
         _network = network;
         _settings = settings;
-        _contentLayers = settings.ContentLayerWeights();
-        _styleLayers = settings.StyleLayerWeights();
+        _contentLayers = settings.ContentLayerWeights(network.Defaults);
+        _styleLayers = settings.StyleLayerWeights(network.Defaults);
+        _smoothing = settings.Smoothing ?? network.Defaults.Smoothing;
         _blend = settings.NormalisedBlendWeights(styles.Count);
         _layers = [.. _contentLayers.Select(c => c.Layer).Concat(_styleLayers.Select(s => s.Layer)).Distinct()];
 
@@ -31,9 +33,9 @@ internal sealed class SeedObjective : IDisposable
         {
             Tensor input = ImageTensors.Preprocess(content, pixels);
             IReadOnlyDictionary<string, Tensor> features = network.Extract(input, [.. _contentLayers.Select(c => c.Layer)]);
-            foreach ((string layer, _) in _contentLayers)
+            foreach (LayerWeight target in _contentLayers)
             {
-                _contentTargets[layer] = features[layer].detach().clone().MoveToOuterDisposeScope();
+                _contentTargets[target.Layer] = Smooth(features[target.Layer]).detach().clone().MoveToOuterDisposeScope();
             }
         }
 
@@ -43,9 +45,9 @@ internal sealed class SeedObjective : IDisposable
             Tensor input = ImageTensors.Preprocess(style, pixels);
             IReadOnlyDictionary<string, Tensor> features = network.Extract(input, [.. _styleLayers.Select(s => s.Layer)]);
             var grams = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-            foreach ((string layer, _) in _styleLayers)
+            foreach (LayerWeight layer in _styleLayers)
             {
-                grams[layer] = SeedLosses.Gram(features[layer]).MoveToOuterDisposeScope();
+                grams[layer.Layer] = SeedLosses.Gram(Smooth(features[layer.Layer])).MoveToOuterDisposeScope();
             }
 
             _styleTargets.Add(grams);
@@ -55,10 +57,10 @@ internal sealed class SeedObjective : IDisposable
     /// <summary>Content, style and TV terms (weights applied) of <paramref name="x"/>, differentiable.</summary>
     public (Tensor Content, Tensor Style, Tensor Tv) Evaluate(Tensor x)
     {
-        IReadOnlyDictionary<string, Tensor> features = _network.Extract(x, _layers);
+        Dictionary<string, Tensor> features = _network.Extract(x, _layers).ToDictionary(f => f.Key, f => Smooth(f.Value), StringComparer.Ordinal);
 
         Tensor content = zeros(1, ScalarType.Float32).squeeze();
-        foreach ((string layer, double weight) in _contentLayers)
+        foreach ((string layer, double weight) in _contentLayers.Select(c => (c.Layer, c.Weight)))
         {
             content = content + (SeedLosses.MeanSquaredError(features[layer], _contentTargets[layer]) * (_settings.ContentWeight * weight));
         }
@@ -68,7 +70,7 @@ internal sealed class SeedObjective : IDisposable
         for (int i = 0; i < _styleTargets.Count; i++)
         {
             Tensor perStyle = zeros(1, ScalarType.Float32).squeeze();
-            foreach ((string layer, double weight) in _styleLayers)
+            foreach ((string layer, double weight) in _styleLayers.Select(l => (l.Layer, l.Weight)))
             {
                 perStyle = perStyle + (SeedLosses.MeanSquaredError(grams[layer], _styleTargets[i][layer]) * weight);
             }
@@ -88,6 +90,9 @@ internal sealed class SeedObjective : IDisposable
         (Tensor c, Tensor s, Tensor t) = Evaluate(x);
         return (c + s + t).item<float>();
     }
+
+    private Tensor Smooth(Tensor features) =>
+        _smoothing == FeatureSmoothing.Swag ? FeatureSmoothers.Swag(features) : features;
 
     public void Dispose()
     {

@@ -23,8 +23,7 @@ public sealed class StyleTransfer
     }
 
     /// <summary>Every layer the losses read; a network can be truncated after the deepest of them.</summary>
-    public IReadOnlyList<string> LayersInUse =>
-        [.. _settings.ContentLayerWeights().Select(c => c.Layer).Concat(_settings.StyleLayerWeights().Select(s => s.Layer)).Distinct()];
+    public IReadOnlyList<string> LayersInUse => _settings.LayersInUse(_network.Defaults);
 
     /// <summary>
     /// Runs the optimisation. <paramref name="content"/>, <paramref name="styles"/> and <paramref name="initial"/> are

@@ -3,12 +3,6 @@ namespace NeuralStyle.Transfer;
 /// <summary>Everything that shapes one optimisation; defaults are the seed's.</summary>
 public sealed record StyleTransferSettings
 {
-    /// <summary>The seed's content layers: relu4_2, blended with relu5_2 by <see cref="ContentWeightBlend"/>.</summary>
-    public static IReadOnlyList<string> SeedContentLayers { get; } = ["relu4_2", "relu5_2"];
-
-    /// <summary>The seed's style layers.</summary>
-    public static IReadOnlyList<string> SeedStyleLayers { get; } = ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"];
-
     /// <summary>Optimisation steps.</summary>
     public int Iterations { get; init; } = 100;
 
@@ -58,19 +52,48 @@ public sealed record StyleTransferSettings
     /// <summary>Seed for the initial noise; null = nondeterministic.</summary>
     public long? Seed { get; init; }
 
-    /// <summary>Content layers and their weights before <see cref="ContentWeight"/>.</summary>
-    public IReadOnlyList<(string Layer, double Weight)> ContentLayerWeights() =>
-        ContentWeightBlend == 1
-            ? [(SeedContentLayers[0], 1.0)]
-            : [(SeedContentLayers[0], ContentWeightBlend), (SeedContentLayers[1], 1 - ContentWeightBlend)];
+    /// <summary>Content layers and weights, replacing the backbone's defaults (and the blend) when given.</summary>
+    public IReadOnlyList<LayerWeight>? ContentLayers { get; init; }
 
-    /// <summary>Style layers and their weights, exp^k rescaled to sum to the layer count.</summary>
-    public IReadOnlyList<(string Layer, double Weight)> StyleLayerWeights()
+    /// <summary>Style layers and weights, replacing the backbone's defaults (and the exponent) when given.</summary>
+    public IReadOnlyList<LayerWeight>? StyleLayers { get; init; }
+
+    /// <summary>Activation smoothing; null = the backbone's default.</summary>
+    public FeatureSmoothing? Smoothing { get; init; }
+
+    /// <summary>Content layers and their weights before <see cref="ContentWeight"/>.</summary>
+    /// <remarks>Without an explicit list: the backbone's main content layer, blended with its second one (the seed's relu4_2 / relu5_2).</remarks>
+    public IReadOnlyList<LayerWeight> ContentLayerWeights(BackboneDefaults defaults)
     {
-        var raw = SeedStyleLayers.Select((layer, k) => (layer, Math.Pow(StyleLayerWeightExp, k))).ToList();
-        double sum = raw.Sum(r => r.Item2);
-        return [.. raw.Select(r => (r.layer, r.Item2 * raw.Count / sum))];
+        if (ContentLayers is not null)
+        {
+            return ContentLayers;
+        }
+
+        if (ContentWeightBlend == 1 || defaults.ContentLayers.Count < 2)
+        {
+            return [new LayerWeight(defaults.ContentLayers[0], 1.0)];
+        }
+
+        return [new LayerWeight(defaults.ContentLayers[0], ContentWeightBlend), new LayerWeight(defaults.ContentLayers[1], 1 - ContentWeightBlend)];
     }
+
+    /// <summary>Style layers and their weights; without an explicit list, exp^k rescaled to sum to the layer count.</summary>
+    public IReadOnlyList<LayerWeight> StyleLayerWeights(BackboneDefaults defaults)
+    {
+        if (StyleLayers is not null)
+        {
+            return StyleLayers;
+        }
+
+        var raw = defaults.StyleLayers.Select((layer, k) => (layer, Math.Pow(StyleLayerWeightExp, k))).ToList();
+        double sum = raw.Sum(r => r.Item2);
+        return [.. raw.Select(r => new LayerWeight(r.layer, r.Item2 * raw.Count / sum))];
+    }
+
+    /// <summary>Every layer the losses read.</summary>
+    public IReadOnlyList<string> LayersInUse(BackboneDefaults defaults) =>
+        [.. ContentLayerWeights(defaults).Concat(StyleLayerWeights(defaults)).Select(l => l.Layer).Distinct()];
 
     /// <summary>Blend weights for <paramref name="styleCount"/> styles, normalised to sum 1.</summary>
     public IReadOnlyList<double> NormalisedBlendWeights(int styleCount)
@@ -120,6 +143,11 @@ public sealed record StyleTransferSettings
         if (ContentWeightBlend is < 0 or > 1)
         {
             throw new ArgumentException($"content weight blend must be within 0..1 (got {ContentWeightBlend})");
+        }
+
+        if (ContentLayers is { Count: 0 } || StyleLayers is { Count: 0 })
+        {
+            throw new ArgumentException("content and style layer lists must not be empty");
         }
 
         if (StyleBlendWeights is not null && (StyleBlendWeights.Any(w => w < 0) || StyleBlendWeights.Sum() <= 0))

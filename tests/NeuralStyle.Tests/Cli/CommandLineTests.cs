@@ -182,4 +182,19 @@ public class CommandLineTests
         // content.png is 37x29: floor(29 / 37 * 20) = 15.
         Assert.Equal((20, 15), (image.Width, image.Height));
     }
+
+    [Fact]
+    public void UnwritableOutputsAreRefusedBeforeTheRun()
+    {
+        using var temp = new TempDirectory();
+        CliRun extension = CliRun.Invoke([.. Base(), "--output", temp.File("o.tiff"), "--iterations", "2"]);
+        Assert.Equal(2, extension.ExitCode);
+        Assert.Contains(".tiff", extension.ErrorLines.Single());
+
+        string missingDir = Path.Combine(temp.Path, "nope", "o.png");
+        CliRun directory = CliRun.Invoke([.. Base(), "--output", missingDir, "--iterations", "2"]);
+        Assert.Equal(1, directory.ExitCode);
+        Assert.Contains("does not exist", directory.ErrorLines.Single());
+        Assert.DoesNotContain("Iteration", directory.Error);
+    }
 }

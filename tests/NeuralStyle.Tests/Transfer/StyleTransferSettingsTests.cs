@@ -8,15 +8,15 @@ public class StyleTransferSettingsTests
     [Fact]
     public void DefaultStyleLayerWeightsAreAllOneAsInTheSeed()
     {
-        var weights = new StyleTransferSettings().StyleLayerWeights();
-        Assert.Equal(StyleTransferSettings.SeedStyleLayers, weights.Select(w => w.Layer));
+        var weights = new StyleTransferSettings().StyleLayerWeights(BackboneDefaults.Vgg);
+        Assert.Equal(BackboneDefaults.Vgg.StyleLayers, weights.Select(w => w.Layer));
         Assert.All(weights, w => Assert.Equal(1.0, w.Weight, 12));
     }
 
     [Fact]
     public void GeometricStyleLayerWeightsSumToTheLayerCount()
     {
-        var weights = new StyleTransferSettings { StyleLayerWeightExp = 2 }.StyleLayerWeights();
+        var weights = new StyleTransferSettings { StyleLayerWeightExp = 2 }.StyleLayerWeights(BackboneDefaults.Vgg);
         double[] expected = [.. new[] { 1.0, 2, 4, 8, 16 }.Select(w => w * 5 / 31)];
         Assert.Equal(expected, weights.Select(w => w.Weight), new ToleranceComparer(1e-12));
     }
@@ -24,8 +24,25 @@ public class StyleTransferSettingsTests
     [Fact]
     public void ContentBlendSplitsBetweenRelu42AndRelu52()
     {
-        Assert.Equal([("relu4_2", 1.0)], new StyleTransferSettings().ContentLayerWeights());
-        Assert.Equal([("relu4_2", 0.25), ("relu5_2", 0.75)], new StyleTransferSettings { ContentWeightBlend = 0.25 }.ContentLayerWeights());
+        Assert.Equal([new LayerWeight("relu4_2", 1.0)], new StyleTransferSettings().ContentLayerWeights(BackboneDefaults.Vgg));
+        Assert.Equal(
+            [new LayerWeight("relu4_2", 0.25), new LayerWeight("relu5_2", 0.75)],
+            new StyleTransferSettings { ContentWeightBlend = 0.25 }.ContentLayerWeights(BackboneDefaults.Vgg));
+    }
+
+    [Fact]
+    public void ExplicitLayersReplaceTheDefaults()
+    {
+        var settings = new StyleTransferSettings
+        {
+            ContentLayers = [new LayerWeight("conv3", 2)],
+            StyleLayers = [new LayerWeight("a", 1), new LayerWeight("b", 3)],
+            StyleLayerWeightExp = 10,
+            ContentWeightBlend = 0.5,
+        };
+        Assert.Equal([new LayerWeight("conv3", 2)], settings.ContentLayerWeights(BackboneDefaults.Vgg));
+        Assert.Equal([new LayerWeight("a", 1), new LayerWeight("b", 3)], settings.StyleLayerWeights(BackboneDefaults.Vgg));
+        Assert.Equal(["conv3", "a", "b"], settings.LayersInUse(BackboneDefaults.Vgg));
     }
 
     [Fact]

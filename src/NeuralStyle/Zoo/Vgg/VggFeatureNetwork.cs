@@ -50,6 +50,9 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
     /// <inheritdoc />
     public PixelConvention Pixels { get; }
 
+    /// <inheritdoc />
+    public BackboneDefaults Defaults => BackboneDefaults.Vgg;
+
     /// <summary>The pooling the network was built with.</summary>
     public PoolingMode Pooling { get; }
 

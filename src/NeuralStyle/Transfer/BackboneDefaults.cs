@@ -1,0 +1,11 @@
+namespace NeuralStyle.Transfer;
+
+/// <summary>The layers a backbone uses when the user names none, and the smoothing it needs.</summary>
+/// <param name="ContentLayers">The main content layer first; a second one is what the seed's content blend mixes in.</param>
+/// <param name="StyleLayers">Style layers, shallow to deep (the order the layer-weight exponent counts in).</param>
+/// <param name="Smoothing">Activation smoothing suited to the backbone (none for VGG).</param>
+public sealed record BackboneDefaults(IReadOnlyList<string> ContentLayers, IReadOnlyList<string> StyleLayers, FeatureSmoothing Smoothing = FeatureSmoothing.None)
+{
+    /// <summary>The seed's VGG layers: content relu4_2 (blend partner relu5_2), style relu1_1 .. relu5_1.</summary>
+    public static BackboneDefaults Vgg { get; } = new(["relu4_2", "relu5_2"], ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"]);
+}
