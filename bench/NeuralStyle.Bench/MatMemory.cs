@@ -52,7 +52,7 @@ internal static class MatMemory
 
     private static long NumericBytes(MatArray array) => array switch
     {
-        MatNumericArray n => (long)n.Real.Length * Buffer.ByteLength(Array.CreateInstance(n.Real.GetType().GetElementType()!, 1)) * (n.Imaginary is null ? 1 : 2),
+        MatNumericArray n => (long)Buffer.ByteLength(n.Real) * (n.IsComplex ? 2 : 1),
         MatCellArray c => c.Elements.Sum(NumericBytes),
         MatStructArray s => Enumerable.Range(0, s.Count).Sum(i => s.FieldNames.Sum(f => NumericBytes(s.Field(f, i)))),
         _ => 0,

@@ -66,4 +66,8 @@ fprintf(fid, 'function p = pt(x)\n  s.x = x;\n  s.label = sprintf(''pt%%d'', x);
 fclose(fid);
 addpath(workdir);
 obj_point = pt(3);
+% Octave writes an object's miMATRIX length 4 bytes too long: harmless for the last variable of a -v6 file
+% and inside a -v7 compressed element (whose own length is right), which is what these two files hold.
 save('-v6', fullfile(outdir, 'octave-object.mat'), 'obj_point');
+after_object = 'after';
+save('-v7', fullfile(outdir, 'octave-object-v7.mat'), 'obj_point', 'after_object');

@@ -34,6 +34,7 @@ each array is described as
 import json
 import math
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -80,17 +81,19 @@ def jlist(arr, order):
     return [jvalue(v) for v in np.asarray(arr).flatten(order=order)]
 
 
-def describe(a, b):
+def describe(a, b, logical_flag=False):
     """a: the value loaded with mat_dtype=True (MATLAB classes); b: the same loaded without it.
 
     scipy's mat_dtype=True drops imaginary parts (it casts complex to the real class dtype), so complex values
-    come from b while the class comes from a.
+    come from b while the class comes from a. scipy returns logical sparse matrices with their stored data type,
+    so for those the logical flag comes from scipy's reading of the variable header (logical_flag).
     """
     if sparse.issparse(a):
         a = a.tocsc()
         b = b.tocsc()
         is_complex = np.iscomplexobj(b.data)
-        d = {'class': 'sparse', 'dims': list(a.shape), 'logical': a.dtype == np.bool_, 'complex': bool(is_complex),
+        d = {'class': 'sparse', 'dims': list(a.shape), 'logical': bool(a.dtype == np.bool_ or logical_flag),
+             'complex': bool(is_complex),
              'ir': [int(i) for i in b.indices], 'jc': [int(j) for j in b.indptr],
              'real': [jvalue(v) for v in np.real(b.data)]}
         if is_complex:
@@ -137,25 +140,36 @@ def scipy_globals_and_order(path):
         reader.mat_stream.seek(128)
         while f.tell() < size:
             hdr, next_position = reader.read_var_header()
-            result.append((hdr.name.decode('latin1'), bool(hdr.is_global)))
+            result.append((hdr.name.decode('latin1'), bool(hdr.is_global), bool(hdr.is_logical)))
             f.seek(next_position)
         byte_order = 'big' if reader.byte_order in ('>', 'big') else 'little'
     return result, byte_order
 
 
+def fix_timestamp(path):
+    """Replaces the creation time in a writer's header text by a fixed one, so that re-running gives the same bytes."""
+    with open(path, 'r+b') as f:
+        text = f.read(116).decode('latin1')
+        fixed = re.sub(r'Created on: .*', 'Created on: Thu Jan  1 00:00:00 2026', text.rstrip(' \0'))
+        fixed = re.sub(r'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC', '2026-01-01 00:00:00 UTC', fixed)
+        f.seek(0)
+        f.write(fixed.encode('latin1').ljust(116, b' ')[:116])
+
+
 def write_expected(mat_name, writer, read_from=None, note=None):
     """Reads OUT/mat_name (or read_from, a file with the same variables) with scipy and writes the JSON."""
     path = read_from or os.path.join(OUT, mat_name)
+    fix_timestamp(path)
     kw = dict(chars_as_strings=False, squeeze_me=False, struct_as_record=True)
     a = sio.loadmat(path, mat_dtype=True, **kw)
     b = sio.loadmat(path, mat_dtype=False, **kw)
     order, byte_order = scipy_globals_and_order(path)
     variables = []
-    for name, is_global in order:
+    for name, is_global, is_logical in order:
         if name == '' or name == '__function_workspace__':
             continue  # subsystem data, which the reader skips
         d = {'name': name, 'global': is_global}
-        d.update(describe(a[name], b[name]))
+        d.update(describe(a[name], b[name], is_logical))
         variables.append(d)
     header = a['__header__'].decode('latin1').rstrip(' \0')
     expected = {'writer': writer, 'reader': f'scipy.io.loadmat {scipy.__version__}',
@@ -321,9 +335,11 @@ def make_octave_fixtures():
                         os.path.join(HERE, 'make_mat_fixtures.m'), OUT, work], check=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    fix_timestamp(os.path.join(OUT, 'octave-sparse-logical.mat'))
     write_expected('octave-v6.mat', 'GNU Octave save -v6')
     write_expected('octave-v7.mat', 'GNU Octave save -v7')
     write_expected('octave-object.mat', 'GNU Octave save -v6 of an old-style @pt class object')
+    write_expected('octave-object-v7.mat', 'GNU Octave save -v7 of an old-style @pt class object and a char')
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -519,7 +535,7 @@ def make_narrow():
         name = f'n{i}_{mx}_as_{stored}'
         arr = np.array([values], dtype=NP_OF_MI[stored] if stored != 'single' else 'f4')
         cases.append(w.numeric(name, mx, arr, stored))
-        expected[name] = {'class': mx, 'real_f': [jvalue(v) for v in np.array(values, dtype=np.float64)]
+        expected[name] = {'class': mx, 'real_f': [jvalue(v) for v in arr.astype(np.float64).flatten()]
                           if mx in ('double', 'single') else list(values)}
     m = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     cases.append(w.numeric('n_matrix', 'double', m, 'uint8'))
@@ -537,7 +553,7 @@ def make_chars():
         w.char('utf8', (1, 8), 'grüße ✓!', encoding='utf8'),
         w.char('utf16', (1, 5), 'Ωμέγα', encoding='utf16'),
         w.char('utf32', (1, 4), 'ab©d', encoding='utf32'),
-        w.char('latin1', (1, 4), 'café', encoding='uint8'),
+        w.char('uint8', (1, 4), 'cafe', encoding='uint8'),
         w.char('int8', (1, 3), 'abc', encoding='int8'),
         w.char('ucs2_rows', (2, 3), 'adbecf'),
         w.char('nd_char', (2, 2, 2), 'abcdefgh'),
@@ -547,7 +563,7 @@ def make_chars():
     save('hand-chars.mat', data)
     check('hand-chars.mat', {
         'utf8': {'rows': ['grüße ✓!']}, 'utf16': {'rows': ['Ωμέγα']}, 'utf32': {'rows': ['ab©d']},
-        'latin1': {'rows': ['café']}, 'int8': {'rows': ['abc']}, 'ucs2_rows': {'rows': ['abc', 'def']},
+        'uint8': {'rows': ['cafe']}, 'int8': {'rows': ['abc']}, 'ucs2_rows': {'rows': ['abc', 'def']},
         'nd_char': {'dims': [2, 2, 2], 'chars_f': 'abcdefgh'}, 'small': {'rows': ['ok']},
     }, write_expected('hand-chars.mat', 'make_mat_fixtures.py HandWriter'))
 
@@ -587,10 +603,27 @@ def make_containers():
         w.sparse('sp_small', 2, 2, [1], [0, 0, 1], [4.5]),
     )
     save('hand-containers.mat', data)
+    expected = write_expected('hand-containers.mat', 'make_mat_fixtures.py HandWriter')
     check('hand-containers.mat', {
         'c': {'dims': [1, 3]}, 's': {'dims': [2, 1], 'fields': ['p', 'q']},
         'sp_logical': {'logical': True, 'jc': [0, 1, 1, 2]}, 'sp_small': {'real': [4.5]},
-    }, write_expected('hand-containers.mat', 'make_mat_fixtures.py HandWriter'))
+    }, expected)
+
+    # scipy reads a zero-length miMATRIX as a 1x0 double; it stands for MATLAB's [], which is 0x0, and the
+    # reader under test says 0x0. Only these elements are changed, and only their dims.
+    def fix(d):
+        if d.get('class') == 'double' and d['dims'] == [1, 0]:
+            d['dims'] = [0, 0]
+        for e in d.get('elements', []):
+            for inner in (e.values() if isinstance(e, dict) and 'class' not in e else [e]):
+                fix(inner)
+    for v in expected['variables']:
+        fix(v)
+    expected['note'] = ('zero-length miMATRIX elements: scipy reads 1x0, the expected dims are 0x0 (MATLAB []); '
+                        'everything else is scipy.io.loadmat output')
+    with open(os.path.join(OUT, 'hand-containers.expected.json'), 'w', encoding='utf-8') as f:
+        json.dump(expected, f, indent=1, ensure_ascii=False)
+        f.write('\n')
 
 
 def make_compressed_without_end():
@@ -636,8 +669,17 @@ def make_refusals():
     w = HandWriter('<')
     save('hand-function-handle.mat', w.file(
         w.matrix('function_handle', (1, 1), 'fh', w.numeric('', 'uint8', np.array([[1]], dtype=np.uint8), 'uint8'))))
+    # MATLAB's opaque arrays (classdef objects, strings) have no dimensions: flags, name, type system, class
+    # name, then a content array. scipy reads this as a MatlabOpaque (under the key 'None': it does not take
+    # the first string for the variable name) with s0 'op', s1 'MCOS', s2 'string', which the script checks.
+    opaque_body = w.element('uint32', w.u32(MX['opaque'], 0), small=False) + w.element('int8', b'op') + \
+        w.element('int8', b'MCOS') + w.element('int8', b'string') + \
+        w.numeric('', 'uint32', np.array([[3707764736], [2], [1], [1], [1], [1]], dtype=np.uint32), 'uint32')
     save('hand-opaque.mat', w.file(w.numeric('ok', 'double', np.array([[1.0]]), 'double'),
-                                   w.matrix('opaque', (1, 1), 'op', w.element('int8', b'MCOS'))))
+                                   w.u32(MI['matrix'], len(opaque_body)) + opaque_body))
+    opaque = sio.loadmat(os.path.join(OUT, 'hand-opaque.mat'))['None']
+    if [opaque['s0'][0], opaque['s1'][0], opaque['s2'][0]] != [b'op', b'MCOS', b'string']:
+        sys.exit(f'hand-opaque.mat: scipy reads {opaque!r}, the script meant an opaque string object')
     # MATLAB v7.3: a 128-byte MAT header (version 0x0200) in a 512-byte user block, then an HDF5 file.
     with open(os.path.join(OUT, 'octave-hdf5.mat'), 'rb') as f:
         hdf5 = f.read()

@@ -76,8 +76,9 @@ public static class ImageReader
         }
 
         // A native SKMemoryStream, not a wrapped .NET Stream: corrupt headers make decoders ask the stream
-        // to skip or read absurd lengths, which SkiaSharp's managed-stream callback turns into an
-        // OverflowException on a native thread frame, killing the process. The codec takes ownership.
+        // to read or skip absurd lengths, and SkiaSharp's managed-stream callback then throws an
+        // OverflowException that cannot unwind through Skia's native frames and terminates the process
+        // (found by the fuzz test). The codec takes ownership of the stream.
         using var codec = SKCodec.Create(new SKMemoryStream(data), out var createResult);
         if (codec is null)
         {

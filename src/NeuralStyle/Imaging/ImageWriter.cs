@@ -47,23 +47,29 @@ public static class ImageWriter
         var tempPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            bool encoded;
+            try
             {
-                Encode(image, file, format, jpegQuality, path);
+                using var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                encoded = Encode(image, file, format, jpegQuality);
                 file.Flush(flushToDisk: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"Cannot write '{path}': {ex.Message}", ex);
+            }
+
+            if (!encoded)
+            {
+                throw new IOException($"Cannot write '{path}': SkiaSharp failed to encode the image as {format}.");
             }
 
             beforeRename?.Invoke(tempPath);
             Commit(tempPath, fullPath, path, overwrite);
         }
-        catch (Exception ex)
+        catch
         {
             TryDelete(tempPath);
-            if (ex is UnauthorizedAccessException)
-            {
-                throw new IOException($"Cannot write '{path}': {ex.Message}", ex);
-            }
-
             throw;
         }
     }
@@ -111,7 +117,7 @@ public static class ImageWriter
     private static IOException AlreadyExists(string path) =>
         new($"{path} already exists (use --overwrite to replace it)");
 
-    private static void Encode(RgbImage image, Stream output, SKEncodedImageFormat format, int quality, string path)
+    private static bool Encode(RgbImage image, Stream output, SKEncodedImageFormat format, int quality)
     {
         var rgba = new byte[image.Width * image.Height * 4];
         var pixels = image.Pixels;
@@ -128,7 +134,7 @@ public static class ImageWriter
         try
         {
             using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), info.RowBytes);
-            var ok = format switch
+            return format switch
             {
                 SKEncodedImageFormat.Png => pixmap.Encode(output, SKPngEncoderOptions.Default),
                 // 4:4:4 because stylised images carry fine colour detail that 4:2:0 chroma subsampling smears.
@@ -139,10 +145,6 @@ public static class ImageWriter
                     output, new SKWebpEncoderOptions(SKWebpEncoderCompression.Lossy, quality)),
                 _ => false,
             };
-            if (!ok)
-            {
-                throw new IOException($"Cannot write '{path}': SkiaSharp failed to encode the image as {format}.");
-            }
         }
         finally
         {
@@ -161,6 +163,10 @@ public static class ImageWriter
         catch (IOException) when (!overwrite && File.Exists(fullPath))
         {
             throw AlreadyExists(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Cannot write '{path}': {ex.Message}", ex);
         }
     }
 

@@ -54,8 +54,9 @@ internal sealed class MatArrayReader : IMatErrorContext
     }
 
     /// <summary>
-    /// Reads the matrix whose miMATRIX <paramref name="tag"/> has just been read, leaving the source at the
-    /// element's end. At top level (<paramref name="depth"/> 0) the variable name joins error locations.
+    /// Reads the matrix whose miMATRIX <paramref name="tag"/> has just been read. Nested arrays leave the source
+    /// at the element's end; at top level (<paramref name="depth"/> 0) the caller skips to it, and the variable
+    /// name joins error locations.
     /// </summary>
     public MatArray ReadMatrix(MatSource source, MatElementTag tag, int depth)
     {
@@ -72,7 +73,7 @@ internal sealed class MatArrayReader : IMatErrorContext
 
         if (tag.ByteCount == 0)
         {
-            // What some writers (scipy, inside cells) put for [].
+            // A zero-length miMATRIX stands for [] (some writers put these in cells and fields).
             source.SkipTo(tag.End);
             return MatNumericArray.CreateEmpty();
         }
@@ -92,6 +93,12 @@ internal sealed class MatArrayReader : IMatErrorContext
         bool isComplex = (flags & 0x800) != 0;
         bool isGlobal = (flags & 0x400) != 0;
         bool isLogical = (flags & 0x200) != 0;
+        if (matClass is MatClass.FunctionHandle or MatClass.Opaque)
+        {
+            throw Unsupported(source, flagsTag.Offset, ReadNameOfUnsupported(source, end), matClass == MatClass.FunctionHandle
+                ? "a function handle (class 16)"
+                : "an opaque object (class 17: a MATLAB classdef object, string, table or similar)");
+        }
 
         int[] dims = ReadDimensions(source, end);
         long elementCount = CheckedElementCount(source, flagsTag.End, dims, matClass);
@@ -116,27 +123,48 @@ internal sealed class MatArrayReader : IMatErrorContext
                 MatClass.Object => ReadStruct(
                     source, end, name, dims, (int)elementCount, isGlobal, depth, ReadName(source, end, "object class name")),
                 MatClass.Sparse => ReadSparse(source, end, name, dims, isGlobal, isLogical, isComplex, nzmax),
-                MatClass.FunctionHandle => throw Unsupported(source, flagsTag.Offset, name, "a function handle (class 16)"),
-                MatClass.Opaque => throw Unsupported(source, flagsTag.Offset, name,
-                    "an opaque object (class 17: a MATLAB classdef object, string, table or similar)"),
                 _ => throw source.Error(flagsTag.Offset, $"unknown array class {(int)matClass}"),
             };
 
             // Bytes the array's own elements did not account for are skipped, as MATLAB and scipy do.
-            source.SkipTo(tag.End);
+            if (depth > 0)
+            {
+                source.SkipTo(tag.End);
+            }
+
             return result;
         }
         finally
         {
             if (pushedName)
             {
-                location.RemoveAt(location.Count - 1);
+                // Also drops frames that an exception left behind deeper down.
+                location.Clear();
             }
         }
     }
 
     private static MatFileException Unsupported(MatSource source, long at, string name, string what) =>
         source.Error(at, $"{(name.Length == 0 ? "an element" : $"variable '{name}'")} is {what}, which this reader does not support");
+
+    /// <summary>Opaque arrays have no dimensions element before the name, function handles do.</summary>
+    private static string ReadNameOfUnsupported(MatSource source, long end)
+    {
+        MatElementTag tag = source.ReadTag(end, "array name");
+        if (tag.Type == MatDataType.Int32)
+        {
+            source.SkipTo(tag.End);
+            return ReadName(source, end, "array name");
+        }
+
+        if (tag.Type is not (MatDataType.Int8 or MatDataType.UInt8) || tag.ByteCount > MaxNameBytes)
+        {
+            return string.Empty;
+        }
+
+        byte[] bytes = MatNumericDecoder.ReadBytes(source, tag.ByteCount);
+        return Encoding.Latin1.GetString(bytes).TrimEnd('\0');
+    }
 
     private static int[] ReadDimensions(MatSource source, long end)
     {

@@ -14,6 +14,9 @@ namespace NeuralStyle.Weights.Mat;
 /// </remarks>
 public static class MatFile
 {
+    /// <summary>How far Octave's object lengths overshoot (4 bytes seen), with margin.</summary>
+    private const int OctaveOverrun = 8;
+
     public static MatFileContents Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -44,10 +47,10 @@ public static class MatFile
         while (!file.AtEnd())
         {
             long at = file.Position;
-            MatElementTag tag = file.ReadTag(file.End, "variable");
+            MatElementTag tag = file.ReadTag(file.End, "variable", OctaveOverrun);
             MatArray variable = tag.Type switch
             {
-                MatDataType.Matrix => reader.ReadMatrix(file, tag, depth: 0),
+                MatDataType.Matrix => ReadUncompressed(file, reader, tag),
                 MatDataType.Compressed => ReadCompressed(file, reader, tag),
                 _ => throw file.Error(at, $"expected a variable (miMATRIX or miCOMPRESSED element), found {tag.TypeName}"),
             };
@@ -74,6 +77,13 @@ public static class MatFile
             sourceName, header.Text, header.BigEndian ? MatByteOrder.BigEndian : MatByteOrder.LittleEndian, variables);
     }
 
+    private static MatArray ReadUncompressed(MatSource file, MatArrayReader reader, MatElementTag tag)
+    {
+        MatArray result = reader.ReadMatrix(file, tag, depth: 0);
+        file.SkipTo(tag.End, OctaveOverrun);
+        return result;
+    }
+
     /// <summary>
     /// Inflates one miCOMPRESSED element while parsing it, so its decompressed bytes are never held at once. The
     /// zlib stream's end and checksum are not required: some writers omit them, and the matrix is complete
@@ -97,6 +107,7 @@ public static class MatFile
 
             inflated.LimitEnd(inner.End);
             MatArray result = reader.ReadMatrix(inflated, inner, depth: 0);
+            inflated.SkipTo(inner.End, OctaveOverrun);
             file.SkipTo(tag.End);
             return result;
         }

@@ -26,12 +26,6 @@ internal static class MatLayout
             return;
         }
 
-        if (dims.Length == 2)
-        {
-            Transpose2D(source, destination, dims[0], dims[1]);
-            return;
-        }
-
         TransposeND(source, destination, dims);
     }
 
@@ -51,72 +45,71 @@ internal static class MatLayout
         }
     }
 
-    /// <summary>Blocked so that both sides stay in cache for large matrices.</summary>
-    private static void Transpose2D<TSource, TTarget>(ReadOnlySpan<TSource> source, Span<TTarget> destination, int rows, int cols)
-        where TSource : unmanaged, INumberBase<TSource>
-        where TTarget : unmanaged, INumberBase<TTarget>
-    {
-        const int Block = 32;
-        for (int r0 = 0; r0 < rows; r0 += Block)
-        {
-            int r1 = Math.Min(rows, r0 + Block);
-            for (int c0 = 0; c0 < cols; c0 += Block)
-            {
-                int c1 = Math.Min(cols, c0 + Block);
-                for (int r = r0; r < r1; r++)
-                {
-                    int d = (r * cols) + c0;
-                    int s = r + (c0 * rows);
-                    for (int c = c0; c < c1; c++, d++, s += rows)
-                    {
-                        destination[d] = TTarget.CreateSaturating(source[s]);
-                    }
-                }
-            }
-        }
-    }
-
     /// <summary>
-    /// Row-major over N dimensions is column-major over the reversed dimensions, so this walks the destination
-    /// in order with an odometer over the source's strides.
+    /// Row-major order over N dimensions is column-major order over the reversed dimensions. The first axis is
+    /// contiguous in the source and the last in the destination, so for each index of the middle axes this is
+    /// a 2-D transpose between those two, done in tiles so that both sides stay in cache; the middle indices
+    /// go first-axis-fastest so that consecutive ones read neighbouring source bytes. (A plain strided walk is
+    /// about 30% slower on a VGG fc6 kernel, where the first axis is only 7 long.)
     /// </summary>
     private static void TransposeND<TSource, TTarget>(ReadOnlySpan<TSource> source, Span<TTarget> destination, int[] dims)
         where TSource : unmanaged, INumberBase<TSource>
         where TTarget : unmanaged, INumberBase<TTarget>
     {
+        const int Tile = 32;
         int nd = dims.Length;
-        var stride = new long[nd];
-        long s = 1;
-        for (int k = 0; k < nd; k++)
+        int first = dims[0];
+        int last = dims[nd - 1];
+
+        // Column-major strides (source) and row-major strides (destination) of every axis.
+        var sourceStride = new long[nd];
+        var targetStride = new long[nd];
+        sourceStride[0] = 1;
+        targetStride[nd - 1] = 1;
+        for (int k = 1; k < nd; k++)
         {
-            stride[k] = s;
-            s *= dims[k];
+            sourceStride[k] = sourceStride[k - 1] * dims[k - 1];
+            targetStride[nd - 1 - k] = targetStride[nd - k] * dims[nd - k];
         }
 
-        int inner = dims[nd - 1];
-        long innerStride = stride[nd - 1];
-        var index = new int[nd - 1];
-        long baseOffset = 0;
-        int d = 0;
-        int outerCount = destination.Length / inner;
-        for (int o = 0; o < outerCount; o++)
+        long lastStride = sourceStride[nd - 1];
+        long firstStride = targetStride[0];
+        var middle = new int[nd];
+        long middleCount = source.Length / ((long)first * last);
+        long sourceBase = 0;
+        long targetBase = 0;
+        for (long m = 0; m < middleCount; m++)
         {
-            long offset = baseOffset;
-            for (int j = 0; j < inner; j++, offset += innerStride)
+            for (int b = 0; b < last; b += Tile)
             {
-                destination[d++] = TTarget.CreateSaturating(source[(int)offset]);
+                int bEnd = Math.Min(last, b + Tile);
+                for (int a = 0; a < first; a += Tile)
+                {
+                    int aEnd = Math.Min(first, a + Tile);
+                    for (int j = b; j < bEnd; j++)
+                    {
+                        int s = (int)(sourceBase + a + (j * lastStride));
+                        long d = targetBase + (a * firstStride) + j;
+                        for (int i = a; i < aEnd; i++, s++, d += firstStride)
+                        {
+                            destination[(int)d] = TTarget.CreateSaturating(source[s]);
+                        }
+                    }
+                }
             }
 
-            for (int k = nd - 2; k >= 0; k--)
+            for (int k = 1; k <= nd - 2; k++)
             {
-                baseOffset += stride[k];
-                if (++index[k] < dims[k])
+                sourceBase += sourceStride[k];
+                targetBase += targetStride[k];
+                if (++middle[k] < dims[k])
                 {
                     break;
                 }
 
-                baseOffset -= stride[k] * dims[k];
-                index[k] = 0;
+                sourceBase -= sourceStride[k] * dims[k];
+                targetBase -= targetStride[k] * dims[k];
+                middle[k] = 0;
             }
         }
     }

@@ -51,31 +51,28 @@ public sealed class MatNumericArray : MatArray
     /// <summary>The real data as <typeparamref name="T"/>[], without copying; throws when the class differs.</summary>
     public T[] GetReal<T>()
         where T : unmanaged =>
-        Real as T[] ?? throw new InvalidOperationException(
-            $"{Describe()} holds {ElementType.Name} data ({Class}), not {typeof(T).Name}.");
+        Exactly<T>(Real);
 
     /// <summary>The imaginary data as <typeparamref name="T"/>[]; throws when the array is real or the class differs.</summary>
     public T[] GetImaginary<T>()
         where T : unmanaged =>
-        Imaginary is null
-            ? throw new InvalidOperationException($"{Describe()} is not complex.")
-            : Imaginary as T[] ?? throw new InvalidOperationException(
-                $"{Describe()} holds {ElementType.Name} data ({Class}), not {typeof(T).Name}.");
+        Exactly<T>(Imaginary ?? throw new InvalidOperationException($"{Describe()} is not complex."));
 
     /// <summary>One real value by column-major linear index, converted to double.</summary>
-    public double GetDouble(long linearIndex) => Real switch
+    /// <remarks>Dispatches on <see cref="MatArray.Class"/>: the CLR lets a byte[] pass for an sbyte[] (and so on), so type patterns would misread.</remarks>
+    public double GetDouble(long linearIndex) => Class switch
     {
-        double[] a => a[linearIndex],
-        float[] a => a[linearIndex],
-        sbyte[] a => a[linearIndex],
-        byte[] a => a[linearIndex],
-        short[] a => a[linearIndex],
-        ushort[] a => a[linearIndex],
-        int[] a => a[linearIndex],
-        uint[] a => a[linearIndex],
-        long[] a => a[linearIndex],
-        ulong[] a => a[linearIndex],
-        _ => throw new InvalidOperationException($"Unexpected data type {Real.GetType()}."),
+        MatClass.Double => ((double[])Real)[linearIndex],
+        MatClass.Single => ((float[])Real)[linearIndex],
+        MatClass.Int8 => ((sbyte[])Real)[linearIndex],
+        MatClass.UInt8 => ((byte[])Real)[linearIndex],
+        MatClass.Int16 => ((short[])Real)[linearIndex],
+        MatClass.UInt16 => ((ushort[])Real)[linearIndex],
+        MatClass.Int32 => ((int[])Real)[linearIndex],
+        MatClass.UInt32 => ((uint[])Real)[linearIndex],
+        MatClass.Int64 => ((long[])Real)[linearIndex],
+        MatClass.UInt64 => ((ulong[])Real)[linearIndex],
+        _ => throw new InvalidOperationException($"Unexpected class {Class}."),
     };
 
     /// <summary>One value by column-major linear index as a boolean (non-zero is true).</summary>
@@ -111,20 +108,26 @@ public sealed class MatNumericArray : MatArray
 
     private string Describe() => Name.Length == 0 ? $"This {Class} array" : $"'{Name}'";
 
+    private T[] Exactly<T>(Array data)
+        where T : unmanaged =>
+        data.GetType() == typeof(T[])
+            ? (T[])data
+            : throw new InvalidOperationException($"{Describe()} holds {ElementType.Name} data ({Class}), not {typeof(T).Name}.");
+
     private T[] Convert<T>(Array data, bool rowMajor)
-        where T : unmanaged, INumberBase<T> => data switch
+        where T : unmanaged, INumberBase<T> => Class switch
         {
-            double[] a => Convert<double, T>(a, rowMajor),
-            float[] a => Convert<float, T>(a, rowMajor),
-            sbyte[] a => Convert<sbyte, T>(a, rowMajor),
-            byte[] a => Convert<byte, T>(a, rowMajor),
-            short[] a => Convert<short, T>(a, rowMajor),
-            ushort[] a => Convert<ushort, T>(a, rowMajor),
-            int[] a => Convert<int, T>(a, rowMajor),
-            uint[] a => Convert<uint, T>(a, rowMajor),
-            long[] a => Convert<long, T>(a, rowMajor),
-            ulong[] a => Convert<ulong, T>(a, rowMajor),
-            _ => throw new InvalidOperationException($"Unexpected data type {data.GetType()}."),
+            MatClass.Double => Convert<double, T>((double[])data, rowMajor),
+            MatClass.Single => Convert<float, T>((float[])data, rowMajor),
+            MatClass.Int8 => Convert<sbyte, T>((sbyte[])data, rowMajor),
+            MatClass.UInt8 => Convert<byte, T>((byte[])data, rowMajor),
+            MatClass.Int16 => Convert<short, T>((short[])data, rowMajor),
+            MatClass.UInt16 => Convert<ushort, T>((ushort[])data, rowMajor),
+            MatClass.Int32 => Convert<int, T>((int[])data, rowMajor),
+            MatClass.UInt32 => Convert<uint, T>((uint[])data, rowMajor),
+            MatClass.Int64 => Convert<long, T>((long[])data, rowMajor),
+            MatClass.UInt64 => Convert<ulong, T>((ulong[])data, rowMajor),
+            _ => throw new InvalidOperationException($"Unexpected class {Class}."),
         };
 
     private T[] Convert<TSource, T>(TSource[] source, bool rowMajor)

@@ -69,8 +69,6 @@ internal sealed class MatSource
     /// <summary>No byte can exist at or beyond this position.</summary>
     public long End => end;
 
-    public bool IsInflated => region is not null;
-
     public static MatSource ForFile(Stream stream, string sourceName)
     {
         bool canSeek = stream.CanSeek;
@@ -227,7 +225,14 @@ internal sealed class MatSource
     /// Reads the tag at the current position and checks that the element fits before
     /// <paramref name="enclosingEnd"/>; a small element's data bytes are then the next bytes read.
     /// </summary>
-    public MatElementTag ReadTag(long enclosingEnd, string what)
+    /// <param name="enclosingEnd">Position the element must end by.</param>
+    /// <param name="what">Names the element in error messages.</param>
+    /// <param name="overrunTolerance">
+    /// How far a miMATRIX element's declared length may run past <paramref name="enclosingEnd"/>: Octave writes
+    /// the length of objects 4 bytes too long, which is harmless for the last variable of a file. Such an
+    /// element is bounded by <paramref name="enclosingEnd"/> instead.
+    /// </param>
+    public MatElementTag ReadTag(long enclosingEnd, string what, int overrunTolerance = 0)
     {
         long at = position;
         enclosingEnd = Math.Min(enclosingEnd, end);
@@ -259,6 +264,11 @@ internal sealed class MatSource
         uint type = first;
         long count = BigEndian ? BinaryPrimitives.ReadUInt32BigEndian(b[4..]) : BinaryPrimitives.ReadUInt32LittleEndian(b[4..]);
         long dataEnd = at + 8 + count;
+        if (dataEnd > enclosingEnd && type == (uint)MatDataType.Matrix && dataEnd - enclosingEnd <= overrunTolerance)
+        {
+            return new MatElementTag(type, enclosingEnd - at - 8, at, at + 8, enclosingEnd, IsSmall: false);
+        }
+
         if (dataEnd > enclosingEnd)
         {
             string room = enclosingEnd == end && lengthKnown ? "the file" : "the enclosing element";
@@ -271,7 +281,12 @@ internal sealed class MatSource
     }
 
     /// <summary>Moves forward to <paramref name="target"/>, skipping data and padding.</summary>
-    public void SkipTo(long target)
+    /// <param name="target">The position to move to.</param>
+    /// <param name="shortfallTolerance">
+    /// How many bytes short of <paramref name="target"/> the data may end without an error (see the overrun
+    /// tolerance of <see cref="ReadTag"/>; this is the same allowance where the length is not known up front).
+    /// </param>
+    public void SkipTo(long target, int shortfallTolerance = 0)
     {
         if (target < position)
         {
@@ -301,6 +316,18 @@ internal sealed class MatSource
             while (toSkip > 0)
             {
                 int chunk = (int)Math.Min(toSkip, scratch.Length);
+                if (toSkip <= shortfallTolerance)
+                {
+                    int got = ReadAvailable(scratch.AsSpan(0, chunk));
+                    toSkip -= got;
+                    if (got < chunk)
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
                 ReadExactly(scratch.AsSpan(0, chunk));
                 toSkip -= chunk;
             }
