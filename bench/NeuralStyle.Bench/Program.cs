@@ -16,6 +16,12 @@ using TorchSharp;
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- vgg-memory FILE.mat   (same, loading VGG to relu5_1)
 if (args.Length == 2 && args[0] is "mat-memory" or "vgg-memory")
 {
+    if (!File.Exists(args[1]))
+    {
+        Console.Error.WriteLine($"{args[1]} does not exist (tools/make_vgg19_shaped_mat.py writes one)");
+        return 2;
+    }
+
     return MatMemory.Measure(args[1], network: args[0] == "vgg-memory");
 }
 
@@ -49,7 +55,7 @@ if (sizes.Count == 0)
     sizes = [256, 512];
 }
 
-torch.set_num_threads(threads);
+NeuralStyle.Tensors.TorchThreads.Configure(threads);
 string script = Path.Combine(FindRepositoryRoot(), "bench", "pytorch_reference.py");
 Console.WriteLine($"threads {threads}, {iterations} timed iterations after {warmup} warm-up, {rounds} rounds; TorchSharp {typeof(torch).Assembly.GetName().Version}");
 Console.WriteLine("| size | NeuralStyle s/it (median) | PyTorch s/it (median) | ratio PyTorch/NeuralStyle |");

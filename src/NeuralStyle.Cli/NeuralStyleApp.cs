@@ -11,6 +11,11 @@ public static class NeuralStyleApp
     public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
     {
         var commandLine = new StyleCommandLine();
+        var layers = new LayersCommand();
+        commandLine.Root.Subcommands.Add(layers.Command);
+        // An action on the root keeps System.CommandLine from demanding a subcommand; dispatch happens below.
+        commandLine.Root.SetAction(_ => 0);
+        layers.Command.SetAction(_ => 0);
         ParseResult parsed = commandLine.Root.Parse(args);
         try
         {
@@ -22,6 +27,11 @@ public static class NeuralStyleApp
             if (IsHelpOrVersion(args))
             {
                 return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+            }
+
+            if (parsed.CommandResult.Command == layers.Command)
+            {
+                return layers.Run(parsed, output);
             }
 
             return StyleCommand.Run(commandLine.Bind(parsed), error, interactive);

@@ -1,7 +1,7 @@
 using NeuralStyle.Imaging;
 using NeuralStyle.Transfer;
-using NeuralStyle.Weights.MatConvNet;
-using NeuralStyle.Zoo.Vgg;
+using NeuralStyle.Backbones;
+using NeuralStyle.Tensors;
 using TorchSharp;
 
 namespace NeuralStyle.Cli;
@@ -11,11 +11,7 @@ internal static class StyleCommand
 {
     public static int Run(StyleOptions options, TextWriter error, bool interactive)
     {
-        if (!File.Exists(options.Network))
-        {
-            throw new UsageException($"Network {options.Network} does not exist. (Did you forget to download it?)");
-        }
-
+        NetworkResolution network = NetworkResolution.Resolve(options.Network);
         IReadOnlyList<string> planned = PlannedOutputs(options);
         if (!options.Overwrite && planned.FirstOrDefault(File.Exists) is string existing)
         {
@@ -35,10 +31,7 @@ internal static class StyleCommand
             }
         }
 
-        if (options.Threads is int threads)
-        {
-            torch.set_num_threads(threads);
-        }
+        TorchThreads.Configure(options.Threads);
 
         if (options.Settings.Seed is long seed)
         {
@@ -55,8 +48,10 @@ internal static class StyleCommand
 
         RgbImage? initial = options.Initial is null ? null : SeedImageSizing.Initial(ImageReader.Read(options.Initial), content);
 
-        using VggFeatureNetwork network = LoadNetwork(options);
-        var transfer = new StyleTransfer(network, options.Settings);
+        using BackboneHandle backbone = OpenNetwork(network, options);
+        error.WriteLine($"Network: {backbone.Network.Description()} from {network.Path} ({network.Source})");
+        StyleTransferSettings settings = options.Weights.ApplyTo(options.Settings, backbone.Network.Defaults.EffectiveWeights);
+        var transfer = new StyleTransfer(backbone.Network, settings);
         var reporter = new ProgressReporter(error, interactive);
         try
         {
@@ -80,17 +75,8 @@ internal static class StyleCommand
         return 0;
     }
 
-    private static VggFeatureNetwork LoadNetwork(StyleOptions options)
-    {
-        // Cut the network after the deepest layer the losses read: relu5_1 with the seed's defaults.
-        string deepest = Deepest(options.Settings);
-        return MatConvNetVgg.Load(options.Network, options.Pooling, deepest);
-    }
-
-    private static string Deepest(StyleTransferSettings settings)
-    {
-        return settings.LayersInUse(BackboneDefaults.Vgg).MaxBy(l => Vgg19Layout.LayerNames.ToList().IndexOf(l))!;
-    }
+    private static BackboneHandle OpenNetwork(NetworkResolution network, StyleOptions options) =>
+        new(NetworkFiles.Open(network.Path, options.Pooling, options.Weights.ApplyTo(options.Settings, LossWeights.Seed)));
 
     private static string? OutputFor(StyleOptions options, ImageProduced produced) =>
         produced.CheckpointIteration is int i

@@ -13,14 +13,14 @@ internal sealed class StyleCommandLine
     private readonly Option<int> _iterations = WithDefault("--iterations", "iterations", "ITERATIONS", 100);
     private readonly Option<int?> _width = Optional<int?>("--width", "output width (the content is resized, keeping its aspect)", "WIDTH");
     private readonly Option<double[]> _styleScales = Many<double>("--style-scales", "one or more style scales (default 1.0)", "STYLE_SCALE");
-    private readonly Option<string> _network = WithDefault("--network", "path to network parameters", "VGG_PATH", StyleOptions.DefaultNetwork);
-    private readonly Option<double> _contentWeight = WithDefault("--content-weight", "content weight", "CONTENT_WEIGHT", 5.0);
+    private readonly Option<string?> _network = Optional<string?>("--network", $"path to network parameters: a MatConvNet .mat or an .onnx model (default: {StyleOptions.DefaultNetwork} if it is in the working directory, else the bundled ResNet-18)", "VGG_PATH");
+    private readonly Option<double?> _contentWeight = Optional<double?>("--content-weight", "content weight (default 5 with VGG; the bundled ResNet-18 has its own)", "CONTENT_WEIGHT");
     private readonly Option<double> _contentWeightBlend = WithDefault("--content-weight-blend", "share of relu4_2 in the content loss, relu5_2 gets the rest", "CONTENT_WEIGHT_BLEND", 1.0);
-    private readonly Option<double> _styleWeight = WithDefault("--style-weight", "style weight", "STYLE_WEIGHT", 100.0);
+    private readonly Option<double?> _styleWeight = Optional<double?>("--style-weight", "style weight (default 100 with VGG)", "STYLE_WEIGHT");
     private readonly Option<double> _styleLayerWeightExp = WithDefault("--style-layer-weight-exp", "style layer k gets weight exp^k (weights rescaled to sum to the layer count)", "STYLE_LAYER_WEIGHT_EXP", 1.0);
     private readonly Option<double[]> _styleBlendWeights = Many<double>("--style-blend-weights", "style blending weights (default equal)", "STYLE_BLEND_WEIGHT");
-    private readonly Option<double> _tvWeight = WithDefault("--tv-weight", "total variation regularization weight", "TV_WEIGHT", 100.0);
-    private readonly Option<double> _learningRate = WithDefault("--learning-rate", "learning rate", "LEARNING_RATE", 10.0);
+    private readonly Option<double?> _tvWeight = Optional<double?>("--tv-weight", "total variation regularization weight (default 100 with VGG)", "TV_WEIGHT");
+    private readonly Option<double?> _learningRate = Optional<double?>("--learning-rate", "learning rate (default 10 with VGG)", "LEARNING_RATE");
     private readonly Option<double> _beta1 = WithDefault("--beta1", "Adam: beta1 parameter", "BETA1", 0.9);
     private readonly Option<double> _beta2 = WithDefault("--beta2", "Adam: beta2 parameter", "BETA2", 0.999);
     private readonly Option<double> _epsilon = WithDefault("--epsilon", "Adam: epsilon parameter", "EPSILON", 1e-8);
@@ -33,17 +33,21 @@ internal sealed class StyleCommandLine
     private readonly Option<bool> _overwrite = Optional<bool>("--overwrite", "replace output files that already exist", null);
     private readonly Option<long?> _seed = Optional<long?>("--seed", "seed for the initial noise (repeatable runs)", "SEED");
     private readonly Option<int?> _threads = Optional<int?>("--threads", "CPU threads for the tensor library (default: all cores)", "THREADS");
+    private readonly Option<string[]> _contentLayers = Many<string>("--content-layers", "content layers, each LAYER or LAYER:WEIGHT (default: the network's, relu4_2 for VGG)", "LAYER");
+    private readonly Option<string[]> _styleLayers = Many<string>("--style-layers", "style layers, each LAYER or LAYER:WEIGHT (default: the network's, relu1_1 .. relu5_1 for VGG)", "LAYER");
+    private readonly Option<string?> _smoothing = Optional<string?>("--smoothing", "activation smoothing before the losses: swag or none (default: none for VGG, swag for other backbones)", "SMOOTHING");
 
     public StyleCommandLine()
     {
         _pooling.AcceptOnlyFromAmong("max", "avg");
+        _smoothing.AcceptOnlyFromAmong("swag", "none");
         Root = new RootCommand("Neural style transfer (Gatys et al.): paints the content image in the style of the style images.");
         foreach (Option option in new Option[]
         {
             _content, _styles, _output, _checkpointOutput, _iterations, _width, _styleScales, _network, _contentWeight,
             _contentWeightBlend, _styleWeight, _styleLayerWeightExp, _styleBlendWeights, _tvWeight, _learningRate,
             _beta1, _beta2, _epsilon, _initial, _initialNoiseblend, _preserveColors, _pooling, _printIterations,
-            _checkpointIterations, _overwrite, _seed, _threads,
+            _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing,
         })
         {
             Root.Options.Add(option);
@@ -89,13 +93,9 @@ internal sealed class StyleCommandLine
         var settings = new StyleTransferSettings
         {
             Iterations = iterations,
-            ContentWeight = result.GetValue(_contentWeight),
             ContentWeightBlend = result.GetValue(_contentWeightBlend),
-            StyleWeight = result.GetValue(_styleWeight),
             StyleLayerWeightExp = result.GetValue(_styleLayerWeightExp),
             StyleBlendWeights = blends,
-            TvWeight = result.GetValue(_tvWeight),
-            LearningRate = result.GetValue(_learningRate),
             Beta1 = result.GetValue(_beta1),
             Beta2 = result.GetValue(_beta2),
             Epsilon = result.GetValue(_epsilon),
@@ -103,7 +103,15 @@ internal sealed class StyleCommandLine
             CheckpointIterations = result.GetValue(_checkpointIterations),
             InitialNoiseBlend = result.GetValue(_initialNoiseblend),
             Seed = result.GetValue(_seed),
+            ContentLayers = LayerList("--content-layers", result.GetValue(_contentLayers)),
+            StyleLayers = LayerList("--style-layers", result.GetValue(_styleLayers)),
+            Smoothing = result.GetValue(_smoothing) switch { "swag" => FeatureSmoothing.Swag, "none" => FeatureSmoothing.None, _ => null },
         };
+        var weights = new LossWeightChoice(result.GetValue(_contentWeight), result.GetValue(_styleWeight), result.GetValue(_tvWeight), result.GetValue(_learningRate));
+        if (weights.LearningRate is <= 0)
+        {
+            throw new UsageException($"--learning-rate must be positive (got {weights.LearningRate})");
+        }
         try
         {
             settings.Validate();
@@ -121,7 +129,8 @@ internal sealed class StyleCommandLine
             CheckpointOutput = checkpointOutput,
             Width = result.GetValue(_width),
             StyleScales = scales,
-            Network = result.GetValue(_network)!,
+            Network = result.GetValue(_network),
+            Weights = weights,
             Initial = result.GetValue(_initial),
             PreserveColors = result.GetValue(_preserveColors),
             Pooling = result.GetValue(_pooling) == "avg" ? PoolingMode.Avg : PoolingMode.Max,
@@ -129,6 +138,28 @@ internal sealed class StyleCommandLine
             Threads = result.GetValue(_threads),
             Settings = settings,
         };
+    }
+
+    // "relu3_1" or "relu3_1:0.5"; the weight defaults to 1.
+    private static IReadOnlyList<LayerWeight>? LayerList(string flag, string[]? values)
+    {
+        if (values is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        return [.. values.Select(v =>
+        {
+            int colon = v.LastIndexOf(':');
+            if (colon < 0)
+            {
+                return new LayerWeight(v, 1);
+            }
+
+            return double.TryParse(v[(colon + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double w) && w >= 0 && colon > 0
+                ? new LayerWeight(v[..colon], w)
+                : throw new UsageException($"{flag}: '{v}' is not LAYER or LAYER:WEIGHT with a non-negative weight");
+        })];
     }
 
     private static void Positive(string name, int? value)

@@ -19,7 +19,10 @@ internal sealed record StyleOptions
 
     public IReadOnlyList<double>? StyleScales { get; init; }
 
-    public string Network { get; init; } = DefaultNetwork;
+    /// <summary>The --network given, or null to resolve the default (see <see cref="NetworkResolution"/>).</summary>
+    public string? Network { get; init; }
+
+    public LossWeightChoice Weights { get; init; } = new(null, null, null, null);
 
     public string? Initial { get; init; }
 

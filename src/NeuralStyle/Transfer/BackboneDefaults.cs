@@ -4,8 +4,16 @@ namespace NeuralStyle.Transfer;
 /// <param name="ContentLayers">The main content layer first; a second one is what the seed's content blend mixes in.</param>
 /// <param name="StyleLayers">Style layers, shallow to deep (the order the layer-weight exponent counts in).</param>
 /// <param name="Smoothing">Activation smoothing suited to the backbone (none for VGG).</param>
-public sealed record BackboneDefaults(IReadOnlyList<string> ContentLayers, IReadOnlyList<string> StyleLayers, FeatureSmoothing Smoothing = FeatureSmoothing.None)
+/// <param name="Weights">Loss weights and step size that suit the backbone's activation scale (null: the seed's).</param>
+public sealed record BackboneDefaults(
+    IReadOnlyList<string> ContentLayers,
+    IReadOnlyList<string> StyleLayers,
+    FeatureSmoothing Smoothing = FeatureSmoothing.None,
+    LossWeights? Weights = null)
 {
     /// <summary>The seed's VGG layers: content relu4_2 (blend partner relu5_2), style relu1_1 .. relu5_1.</summary>
     public static BackboneDefaults Vgg { get; } = new(["relu4_2", "relu5_2"], ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"]);
+
+    /// <summary>The weights to use when the user gives none.</summary>
+    public LossWeights EffectiveWeights => Weights ?? LossWeights.Seed;
 }

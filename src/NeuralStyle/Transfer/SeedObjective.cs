@@ -17,6 +17,7 @@ internal sealed class SeedObjective : IDisposable
     private readonly List<Dictionary<string, Tensor>> _styleTargets = [];
     private readonly string[] _layers;
     private readonly FeatureSmoothing _smoothing;
+    private readonly Dictionary<string, double> _temperatures = new(StringComparer.Ordinal);
 
     public SeedObjective(IFeatureNetwork network, StyleTransferSettings settings, PixelConvention pixels, RgbImage content, IReadOnlyList<RgbImage> styles)
     {
@@ -32,10 +33,18 @@ internal sealed class SeedObjective : IDisposable
         using (var scope = NewDisposeScope())
         {
             Tensor input = ImageTensors.Preprocess(content, pixels);
-            IReadOnlyDictionary<string, Tensor> features = network.Extract(input, [.. _contentLayers.Select(c => c.Layer)]);
+            IReadOnlyDictionary<string, Tensor> features = network.Extract(input, _smoothing == FeatureSmoothing.Swag ? _layers : [.. _contentLayers.Select(c => c.Layer)]);
+            if (_smoothing == FeatureSmoothing.Swag)
+            {
+                foreach (string layer in _layers)
+                {
+                    _temperatures[layer] = FeatureSmoothers.Temperature(features[layer]);
+                }
+            }
+
             foreach (LayerWeight target in _contentLayers)
             {
-                _contentTargets[target.Layer] = Smooth(features[target.Layer]).detach().clone().MoveToOuterDisposeScope();
+                _contentTargets[target.Layer] = Smooth(target.Layer, features[target.Layer]).detach().clone().MoveToOuterDisposeScope();
             }
         }
 
@@ -47,7 +56,7 @@ internal sealed class SeedObjective : IDisposable
             var grams = new Dictionary<string, Tensor>(StringComparer.Ordinal);
             foreach (LayerWeight layer in _styleLayers)
             {
-                grams[layer.Layer] = SeedLosses.Gram(Smooth(features[layer.Layer])).MoveToOuterDisposeScope();
+                grams[layer.Layer] = SeedLosses.Gram(Smooth(layer.Layer, features[layer.Layer])).MoveToOuterDisposeScope();
             }
 
             _styleTargets.Add(grams);
@@ -57,7 +66,7 @@ internal sealed class SeedObjective : IDisposable
     /// <summary>Content, style and TV terms (weights applied) of <paramref name="x"/>, differentiable.</summary>
     public (Tensor Content, Tensor Style, Tensor Tv) Evaluate(Tensor x)
     {
-        Dictionary<string, Tensor> features = _network.Extract(x, _layers).ToDictionary(f => f.Key, f => Smooth(f.Value), StringComparer.Ordinal);
+        Dictionary<string, Tensor> features = _network.Extract(x, _layers).ToDictionary(f => f.Key, f => Smooth(f.Key, f.Value), StringComparer.Ordinal);
 
         Tensor content = zeros(1, ScalarType.Float32).squeeze();
         foreach ((string layer, double weight) in _contentLayers.Select(c => (c.Layer, c.Weight)))
@@ -91,8 +100,8 @@ internal sealed class SeedObjective : IDisposable
         return (c + s + t).item<float>();
     }
 
-    private Tensor Smooth(Tensor features) =>
-        _smoothing == FeatureSmoothing.Swag ? FeatureSmoothers.Swag(features) : features;
+    private Tensor Smooth(string layer, Tensor features) =>
+        _smoothing == FeatureSmoothing.Swag ? FeatureSmoothers.Swag(features, _temperatures[layer]) : features;
 
     public void Dispose()
     {

@@ -12,8 +12,17 @@ public sealed partial record SeedConsoleOutput(IReadOnlyList<int> Iterations, IR
         var printed = new List<PrintedLosses>();
         total = -1;
         var pending = new Dictionary<string, double>();
+        bool first = true;
         foreach (string line in lines)
         {
+            // Our one addition to the seed's console: the first line says which network is used.
+            if (first && line.StartsWith("Network: ", StringComparison.Ordinal))
+            {
+                first = false;
+                continue;
+            }
+
+            first = false;
             Match it = IterationLine().Match(line);
             if (it.Success)
             {

@@ -27,7 +27,11 @@ public sealed class MatConvNetFile
     public float[] MeanPixel { get; }
 
     /// <summary>Reads the network; layers after <paramref name="lastLayer"/> (when given) are not converted.</summary>
-    public static MatConvNetFile Read(string path, string? lastLayer = null)
+    public static MatConvNetFile Read(string path, string? lastLayer = null) =>
+        Read(path, lastLayer is null ? null : [lastLayer]);
+
+    /// <summary>Reads the network up to the last of <paramref name="needed"/> in file order (all layers when null).</summary>
+    public static MatConvNetFile Read(string path, IReadOnlyCollection<string>? needed)
     {
         MatFileContents mat = MatFile.Read(path);
         if (!mat.Variables.TryGetValue("layers", out MatArray? layersVar))
@@ -37,21 +41,20 @@ public sealed class MatConvNetFile
 
         float[] mean = ReadMeanPixel(path, mat);
         var layers = new List<MatConvNetLayer>();
-        bool found = lastLayer is null;
+        var missing = new HashSet<string>(needed ?? [], StringComparer.Ordinal);
         foreach (Func<string, MatArray?> entry in LayerStructs(path, layersVar))
         {
             MatConvNetLayer layer = ReadLayer(path, entry, layers.Count);
             layers.Add(layer);
-            if (layer.Name == lastLayer)
+            if (missing.Remove(layer.Name) && missing.Count == 0)
             {
-                found = true;
                 break;
             }
         }
 
-        if (!found)
+        if (missing.Count > 0)
         {
-            throw new NetworkFormatException(path, $"the network has no layer '{lastLayer}'");
+            throw new NetworkFormatException(path, $"the network has no layer {string.Join(", ", missing.Select(m => $"'{m}'"))} (it has: {string.Join(", ", layers.Select(l => l.Name))})");
         }
 
         return new MatConvNetFile(path, layers, mean);

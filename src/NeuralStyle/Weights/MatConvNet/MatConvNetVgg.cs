@@ -13,9 +13,13 @@ public static class MatConvNetVgg
     /// weight[o, i, y, x] = kernel[y, x, i, o]. The seed's vgg.py swaps the two spatial axes after a misleading doc
     /// comment, which transposes every filter; this project uses the true order (see README, "Deviations").
     /// </remarks>
-    public static VggFeatureNetwork Load(string path, PoolingMode pooling, string? lastLayer = null)
+    public static VggFeatureNetwork Load(string path, PoolingMode pooling, string? lastLayer = null) =>
+        Load(path, pooling, lastLayer is null ? null : [lastLayer]);
+
+    /// <summary>Loads the layers up to the last of <paramref name="needed"/> in file order (or up to the classifier when null).</summary>
+    public static VggFeatureNetwork Load(string path, PoolingMode pooling, IReadOnlyCollection<string>? needed)
     {
-        MatConvNetFile file = MatConvNetFile.Read(path, lastLayer);
+        MatConvNetFile file = MatConvNetFile.Read(path, needed);
         var layers = new List<VggLayer>();
         long channels = 3;
         try
@@ -31,7 +35,7 @@ public static class MatConvNetVgg
                 };
                 if (kind is null)
                 {
-                    if (lastLayer is not null)
+                    if (needed is not null)
                     {
                         throw new NetworkFormatException(path, $"layer '{layer.Name}' of type '{layer.Type}' is not part of a VGG feature extractor");
                     }

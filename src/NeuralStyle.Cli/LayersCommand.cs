@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Text.Json;
+using NeuralStyle.Backbones;
+using NeuralStyle.Tensors;
+using NeuralStyle.Transfer;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Cli;
+
+/// <summary><c>neural-style layers</c>: a network's layer names and output shapes for an input size.</summary>
+internal sealed class LayersCommand
+{
+    private readonly Option<string?> _network = new("--network") { Description = "network file (.mat or .onnx); default as for style transfer", HelpName = "NETWORK" };
+    private readonly Option<int> _width = new("--width") { Description = "input width", DefaultValueFactory = _ => 224, HelpName = "WIDTH" };
+    private readonly Option<int> _height = new("--height") { Description = "input height", DefaultValueFactory = _ => 224, HelpName = "HEIGHT" };
+    private readonly Option<bool> _json = new("--json") { Description = "machine-readable output" };
+
+    public LayersCommand()
+    {
+        Command = new Command("layers", "List a network's layer names (usable in --content-layers / --style-layers) and their output shapes.");
+        Command.Options.Add(_network);
+        Command.Options.Add(_width);
+        Command.Options.Add(_height);
+        Command.Options.Add(_json);
+    }
+
+    public Command Command { get; }
+
+    public int Run(ParseResult parsed, TextWriter output)
+    {
+        int width = parsed.GetValue(_width), height = parsed.GetValue(_height);
+        if (width <= 0 || height <= 0)
+        {
+            throw new UsageException($"--width and --height must be positive (got {width}x{height})");
+        }
+
+        TorchThreads.Configure();
+        NetworkResolution resolution = NetworkResolution.Resolve(parsed.GetValue(_network));
+        // Every layer of a VGG file is wanted here, not just those the default losses read.
+        var settings = new StyleTransferSettings { ContentLayers = [new LayerWeight("relu5_4", 1)], StyleLayers = [new LayerWeight("relu5_4", 1)] };
+        using var handle = new BackboneHandle(Open(resolution.Path, settings));
+        IFeatureNetwork network = handle.Network;
+
+        var aliases = (network as OnnxFeatureNetwork)?.Aliases.ToDictionary(a => a.Value, a => a.Key, StringComparer.Ordinal)
+            ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        IReadOnlyDictionary<string, long[]> shapes = Shapes(network, width, height);
+        var rows = network.LayerNames.Where(shapes.ContainsKey)
+            .Select(name => new LayerRow(name, aliases.GetValueOrDefault(name), shapes[name]))
+            .ToList();
+
+        if (parsed.GetValue(_json))
+        {
+            output.WriteLine(JsonSerializer.Serialize(new { network = resolution.Path, input = new[] { 1, 3, height, width }, layers = rows }, JsonOptions));
+            return 0;
+        }
+
+        output.WriteLine($"{network.Description()} from {resolution.Path}, input 1x3x{height}x{width}");
+        int nameWidth = rows.Max(r => r.Name.Length);
+        foreach (LayerRow row in rows)
+        {
+            output.WriteLine($"{row.Name.PadRight(nameWidth)}  {string.Join('x', row.Shape),-16}  {row.Alias}");
+        }
+
+        return 0;
+    }
+
+    private static IFeatureNetwork Open(string path, StyleTransferSettings settings)
+    {
+        try
+        {
+            return NetworkFiles.Open(path, PoolingMode.Max, settings);
+        }
+        catch (IOException) when (NetworkFiles.Detect(path) == NetworkFormat.MatConvNet)
+        {
+            // A VGG-16 or shorter file has no relu5_4: take every layer up to the classifier instead.
+            return Weights.MatConvNet.MatConvNetVgg.Load(path, PoolingMode.Max, (IReadOnlyCollection<string>?)null);
+        }
+    }
+
+    private static IReadOnlyDictionary<string, long[]> Shapes(IFeatureNetwork network, int width, int height)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using Tensor input = zeros(1, 3, height, width);
+        return network.Extract(input, network.LayerNames).ToDictionary(kv => kv.Key, kv => kv.Value.shape, StringComparer.Ordinal);
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    private sealed record LayerRow(string Name, string? Alias, long[] Shape);
+}

@@ -1,0 +1,69 @@
+using NeuralStyle.Transfer;
+using NeuralStyle.Weights.Onnx;
+
+namespace NeuralStyle.Backbones;
+
+/// <summary>
+/// The ImageNet-trained ResNet-18 that ML.NET ships as ONNX (NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18, MIT;
+/// a CNTK 2.6 export, opset 8, cut after the global average pool), copied next to the program by the build.
+/// </summary>
+public static class BundledResNet18
+{
+    /// <summary>Where the build puts the model, relative to the application's directory.</summary>
+    public const string RelativePath = "models/ResNet18.onnx";
+
+    /// <summary>
+    /// Its preprocessing (ResNetPreprocess.onnx in the same package): BGR 0..255 minus a 224x224 mean image whose
+    /// per-channel means are used here, so that any size works.
+    /// </summary>
+    public static PixelConvention Pixels { get; } = new([123.15163f, 115.902885f, 103.06262f], null, 1, bgr: true);
+
+    /// <summary>torchvision-style names for the block outputs (CNTK's own names are still accepted).</summary>
+    /// <remarks>CNTK's ResNet-18 has 2, 2, 2 and 3 basic blocks in its four stages (22 convolutions, 9 additions).</remarks>
+    public static IReadOnlyDictionary<string, string> Aliases { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["relu"] = "ReLU253_Output_0",
+        ["maxpool"] = "Pooling255_Output_0",
+        ["layer1.0"] = "ReLU269_Output_0",
+        ["layer1.1"] = "ReLU283_Output_0",
+        ["layer2.0"] = "ReLU301_Output_0",
+        ["layer2.1"] = "ReLU315_Output_0",
+        ["layer3.0"] = "ReLU333_Output_0",
+        ["layer3.1"] = "ReLU347_Output_0",
+        ["layer4.0"] = "ReLU365_Output_0",
+        ["layer4.1"] = "ReLU379_Output_0",
+        ["layer4.2"] = "ReLU393_Output_0",
+        ["avgpool"] = "Pooling395_Output_0",
+    };
+
+    /// <summary>Provisional layers and weights from a first search on the example images (see README: not tuned yet).</summary>
+    /// <remarks>
+    /// Style on the stem and the end of each stage, content on the first block of stage 3, as the platform notes
+    /// found to give a recognisably stylised image. ResNet's Gram values are about 1e-4 of VGG's, hence the style
+    /// weight. SWAG (--smoothing swag) is available but is not the default: in our runs its style loss stalled at
+    /// about 60% of its start value while the unsmoothed loss kept falling.
+    /// </remarks>
+    public static BackboneDefaults Defaults { get; } = new(
+        ContentLayers: ["layer3.0"],
+        StyleLayers: ["relu", "layer1.1", "layer2.1", "layer3.1", "layer4.0"],
+        Smoothing: FeatureSmoothing.None,
+        Weights: new LossWeights(Content: 200, Style: 1e7, Tv: 5, LearningRate: 2));
+
+    /// <summary>The model's path next to the running program.</summary>
+    public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, RelativePath);
+
+    /// <summary>True when the build placed the model next to the program.</summary>
+    public static bool IsAvailable => File.Exists(DefaultPath);
+
+    /// <summary>Loads it as a backbone.</summary>
+    public static OnnxFeatureNetwork Load(string? path = null)
+    {
+        string file = path ?? DefaultPath;
+        if (!File.Exists(file))
+        {
+            throw new FileNotFoundException($"the bundled ResNet-18 is missing at {file} (it is copied there by the build from the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18)", file);
+        }
+
+        return new OnnxFeatureNetwork(OnnxGraph.Load(file), Pixels, Defaults, Aliases, "ResNet-18 (ImageNet, ML.NET's CNTK export, bundled)");
+    }
+}

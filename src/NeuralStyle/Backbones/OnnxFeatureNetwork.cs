@@ -1,0 +1,82 @@
+using NeuralStyle.Transfer;
+using NeuralStyle.Weights.Onnx;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Backbones;
+
+/// <summary>Any single-input ONNX model as a style-transfer backbone: every node output is a tappable layer.</summary>
+/// <remarks>
+/// Raw ONNX value names are exporter-made (CNTK: "ReLU269_Output_0"), so a backbone can add readable aliases
+/// ("layer1.0"); both kinds of name work everywhere a layer name is accepted.
+/// </remarks>
+public sealed class OnnxFeatureNetwork : IFeatureNetwork, IDisposable
+{
+    private readonly OnnxGraph _graph;
+    private readonly string _input;
+    private readonly IReadOnlyDictionary<string, string> _aliases;
+
+    /// <summary>Wraps a compiled graph.</summary>
+    public OnnxFeatureNetwork(OnnxGraph graph, PixelConvention pixels, BackboneDefaults defaults, IReadOnlyDictionary<string, string>? aliases = null, string? description = null)
+    {
+        if (graph.Inputs.Count != 1)
+        {
+            throw new ArgumentException($"{graph.Model.SourceName} has {graph.Inputs.Count} inputs; a backbone needs exactly one (the image)");
+        }
+
+        _graph = graph;
+        _input = graph.Inputs[0].Name;
+        _aliases = aliases ?? new Dictionary<string, string>();
+        Pixels = pixels;
+        Defaults = defaults;
+        Description = description ?? $"ONNX model {Path.GetFileName(graph.Model.SourceName)} ({graph.Model.Producer}, opset {graph.Model.OpsetVersion})";
+        foreach (string layer in defaults.ContentLayers.Concat(defaults.StyleLayers))
+        {
+            Resolve(layer);
+        }
+    }
+
+    /// <summary>What the network is, for the console.</summary>
+    public string Description { get; }
+
+    /// <summary>The compiled graph.</summary>
+    public OnnxGraph Graph => _graph;
+
+    /// <summary>Readable names and the ONNX values they stand for.</summary>
+    public IReadOnlyDictionary<string, string> Aliases => _aliases;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> LayerNames => _graph.ValueNames;
+
+    /// <inheritdoc />
+    public PixelConvention Pixels { get; }
+
+    /// <inheritdoc />
+    public BackboneDefaults Defaults { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, Tensor> Extract(Tensor input, IReadOnlyCollection<string> layers)
+    {
+        var byValue = layers.ToDictionary(l => l, Resolve, StringComparer.Ordinal);
+        IReadOnlyDictionary<string, Tensor> values = _graph.Run(new Dictionary<string, Tensor> { [_input] = input }, [.. byValue.Values.Distinct()]);
+        return byValue.ToDictionary(kv => kv.Key, kv => values[kv.Value], StringComparer.Ordinal);
+    }
+
+    /// <summary>The ONNX value a layer name (alias or raw) stands for; throws naming the file when there is none.</summary>
+    public string Resolve(string layer)
+    {
+        if (_aliases.TryGetValue(layer, out string? value))
+        {
+            return value;
+        }
+
+        if (_graph.ValueNames.Contains(layer))
+        {
+            return layer;
+        }
+
+        throw new ArgumentException($"{_graph.Model.SourceName} has no layer '{layer}' (see `neural-style layers --network {_graph.Model.SourceName}`)");
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _graph.Dispose();
+}
