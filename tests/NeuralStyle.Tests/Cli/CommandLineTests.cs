@@ -197,4 +197,25 @@ public class CommandLineTests
         Assert.Contains("does not exist", directory.ErrorLines.Single());
         Assert.DoesNotContain("Iteration", directory.Error);
     }
+
+    [Fact]
+    public void InitialNoiseBlendMixesNoiseIntoTheStartAsTheSeed()
+    {
+        double FirstContentLoss(params string[] extra)
+        {
+            using var temp = new TempDirectory();
+            CliRun run = CliRun.Invoke([.. Base(), "--output", temp.File("o.png"), "--iterations", "1", "--seed", "3", .. extra]);
+            Assert.True(run.ExitCode == 0, run.Error);
+            return SeedConsoleOutput.Parse(run.ErrorLines, out _).Printed[0].Content;
+        }
+
+        string content = Fixtures.TinyVgg("content.png");
+        Assert.Equal(0, FirstContentLoss("--initial", content));
+        Assert.Equal(0, FirstContentLoss("--initial", content, "--initial-noiseblend", "0"));
+        double half = FirstContentLoss("--initial", content, "--initial-noiseblend", "0.5");
+        double noise = FirstContentLoss();
+        // Without --initial, a blend below 1 starts from the content image: the same start as --initial content.
+        Assert.Equal(half, FirstContentLoss("--initial-noiseblend", "0.5"), half * 1e-6);
+        Assert.True(half > 0 && half < noise, $"half-noise start {half}, pure noise {noise}");
+    }
 }
