@@ -1,7 +1,8 @@
-using NeuralStyle.Imaging;
-using NeuralStyle.Transfer;
+using System.Globalization;
 using NeuralStyle.Backbones;
+using NeuralStyle.Imaging;
 using NeuralStyle.Tensors;
+using NeuralStyle.Transfer;
 using TorchSharp;
 
 namespace NeuralStyle.Cli;
@@ -75,13 +76,16 @@ internal static class StyleCommand
         return 0;
     }
 
+    // Only the layer choice matters when opening; the weights are applied once the backbone's defaults are known.
     private static BackboneHandle OpenNetwork(NetworkResolution network, StyleOptions options) =>
-        new(NetworkFiles.Open(network.Path, options.Pooling, options.Weights.ApplyTo(options.Settings, LossWeights.Seed)));
+        new(NetworkFiles.Open(network.Path, options.Pooling, options.Settings));
 
     private static string? OutputFor(StyleOptions options, ImageProduced produced) =>
-        produced.CheckpointIteration is int i
-            ? options.CheckpointOutput?.Replace("%s", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            : options.Output;
+        produced.CheckpointIteration is int i ? CheckpointName(options, i) : options.Output;
+
+    // The seed's `checkpoint_output % iteration`, with the 0-based iteration.
+    private static string? CheckpointName(StyleOptions options, int iteration) =>
+        options.CheckpointOutput?.Replace("%s", iteration.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
     private static IReadOnlyList<string> PlannedOutputs(StyleOptions options)
     {
@@ -90,7 +94,7 @@ internal static class StyleCommand
         {
             for (int i = 0; i < options.Settings.Iterations - 1; i += every)
             {
-                files.Add(options.CheckpointOutput.Replace("%s", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+                files.Add(CheckpointName(options, i)!);
             }
         }
 

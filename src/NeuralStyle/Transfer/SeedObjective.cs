@@ -27,7 +27,7 @@ internal sealed class SeedObjective : IDisposable
         _styleLayers = settings.StyleLayerWeights(network.Defaults);
         _smoothing = settings.Smoothing ?? network.Defaults.Smoothing;
         _blend = settings.NormalisedBlendWeights(styles.Count);
-        _layers = [.. _contentLayers.Select(c => c.Layer).Concat(_styleLayers.Select(s => s.Layer)).Distinct()];
+        _layers = [.. settings.LayersInUse(network.Defaults)];
 
         using var noGrad = no_grad();
         using (var scope = NewDisposeScope())
