@@ -67,7 +67,7 @@ public static class NetworkFiles
                         throw new ArgumentException($"{path}: an ONNX model has no default layers; name them with --content-layers and --style-layers (list them with `neural-style layers --network {path}`)");
                     }
 
-                    return new OnnxFeatureNetwork(graph, TorchvisionPixels, new BackboneDefaults([.. settings.ContentLayers.Select(l => l.Layer)], [.. settings.StyleLayers.Select(l => l.Layer)]));
+                    return new OnnxFeatureNetwork(graph, TorchvisionPixels, new BackboneDefaults([.. settings.ContentLayers.Select(l => l.Layer)], [.. settings.StyleLayers.Select(l => l.Layer)], FeatureSmoothing.Swag));
                 }
                 catch
                 {

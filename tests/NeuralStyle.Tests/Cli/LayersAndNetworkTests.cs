@@ -64,4 +64,18 @@ public class LayersAndNetworkTests
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("relu9_9", unknown.ErrorLines.Single());
     }
+
+    [Fact]
+    public void TheBundledDefaultsReduceTheStyleLossOnTheExampleImages()
+    {
+        using var temp = new TempDirectory();
+        string content = Fixtures.Example("chelsea.png"), style = Fixtures.Example("brick.png");
+        CliRun run = CliRun.Invoke(["--content", content, "--styles", style, "--initial", content, "--width", "96",
+            "--iterations", "40", "--print-iterations", "39", "--output", temp.File("o.png")]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        SeedConsoleOutput console = SeedConsoleOutput.Parse(run.ErrorLines, out _);
+        PrintedLosses first = console.Printed[0], last = console.Printed[^1];
+        Assert.True(last.Style < first.Style / 3, $"style loss {first.Style} -> {last.Style}");
+        Assert.True(last.Total < first.Total / 2, $"total loss {first.Total} -> {last.Total}");
+    }
 }

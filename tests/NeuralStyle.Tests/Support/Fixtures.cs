@@ -6,4 +6,16 @@ public static class Fixtures
     public static string Root => Path.Combine(AppContext.BaseDirectory, "Fixtures");
 
     public static string TinyVgg(string file) => Path.Combine(Root, "tinyvgg", file);
+
+    /// <summary>An image of the repository's examples/ folder (found by walking up to the solution file).</summary>
+    public static string Example(string file)
+    {
+        string? dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "NeuralStyle.sln")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        return Path.Combine(dir ?? throw new DirectoryNotFoundException("the repository root (NeuralStyle.sln) is not above the test assembly"), "examples", file);
+    }
 }
