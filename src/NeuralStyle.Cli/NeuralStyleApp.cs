@@ -34,7 +34,7 @@ public static class NeuralStyleApp
                 return layers.Run(parsed, output);
             }
 
-            return StyleCommand.Run(commandLine.Bind(parsed), error, interactive);
+            return StyleCommand.Run(commandLine.Bind(parsed), args, error, interactive);
         }
         catch (UsageException e)
         {

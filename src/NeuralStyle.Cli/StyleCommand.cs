@@ -10,11 +10,12 @@ namespace NeuralStyle.Cli;
 /// <summary>The main job, as neural_style.py: read the images, size them, run the engine, write the images.</summary>
 internal static class StyleCommand
 {
-    public static int Run(StyleOptions options, TextWriter error, bool interactive)
+    public static int Run(StyleOptions options, IReadOnlyList<string> arguments, TextWriter error, bool interactive)
     {
+        DateTimeOffset started = DateTimeOffset.UtcNow;
         NetworkResolution network = NetworkResolution.Resolve(options.Network);
-        IReadOnlyList<string> planned = PlannedOutputs(options);
-        if (!options.Overwrite && planned.FirstOrDefault(File.Exists) is string existing)
+        IReadOnlyList<string> planned = PlannedImages(options);
+        if (!options.Overwrite && planned.Append(ManifestRecorder.PathFor(options.Output)).FirstOrDefault(File.Exists) is string existing)
         {
             throw new UsageException($"{existing} already exists (use --overwrite to replace it)");
         }
@@ -54,18 +55,32 @@ internal static class StyleCommand
         StyleTransferSettings settings = options.Weights.ApplyTo(options.Settings, backbone.Network.Defaults.EffectiveWeights);
         var transfer = new StyleTransfer(backbone.Network, settings);
         var reporter = new ProgressReporter(error, interactive);
+        var manifest = new ManifestRecorder(ManifestRecorder.PathFor(options.Output), new RunManifest
+        {
+            ToolVersion = ManifestRecorder.Version(typeof(StyleCommand).Assembly),
+            Arguments = arguments,
+            Started = started,
+            Completed = false,
+            Options = new { options.Content, options.Styles, options.Output, options.CheckpointOutput, options.Width, options.StyleScales, options.Initial, options.PreserveColors, Pooling = options.Pooling.ToString().ToLowerInvariant(), options.Overwrite, Threads = TorchSharp.torch.get_num_threads(), Settings = Describe(settings, backbone.Network) },
+            Network = ManifestRecorder.DescribeNetwork(network.Path, network.Source, backbone.Network.Description()),
+            Libraries = ManifestRecorder.Libraries(),
+        });
         try
         {
             foreach (TransferEvent e in transfer.Stylize(content, styles, initial))
             {
                 reporter.Report(e);
+                string? written = null;
                 if (e is ImageProduced produced && OutputFor(options, produced) is string path)
                 {
                     RgbImage image = options.PreserveColors
                         ? ColorTransforms.PreserveContentColors(produced.Image, content)
                         : produced.Image;
                     ImageWriter.Write(image, path, overwrite: options.Overwrite);
+                    written = path;
                 }
+
+                manifest.Record(e, written);
             }
         }
         finally
@@ -75,6 +90,29 @@ internal static class StyleCommand
 
         return 0;
     }
+
+    // Every setting as resolved, layers and smoothing included, so the manifest alone can reproduce the run.
+    private static object Describe(StyleTransferSettings settings, IFeatureNetwork network) => new
+    {
+        settings.Iterations,
+        settings.ContentWeight,
+        settings.ContentWeightBlend,
+        settings.StyleWeight,
+        settings.StyleLayerWeightExp,
+        StyleBlendWeights = settings.StyleBlendWeights,
+        settings.TvWeight,
+        settings.LearningRate,
+        settings.Beta1,
+        settings.Beta2,
+        settings.Epsilon,
+        settings.PrintIterations,
+        settings.CheckpointIterations,
+        settings.InitialNoiseBlend,
+        settings.Seed,
+        ContentLayers = settings.ContentLayerWeights(network.Defaults),
+        StyleLayers = settings.StyleLayerWeights(network.Defaults),
+        Smoothing = (settings.Smoothing ?? network.Defaults.Smoothing).ToString().ToLowerInvariant(),
+    };
 
     // Only the layer choice matters when opening; the weights are applied once the backbone's defaults are known.
     private static BackboneHandle OpenNetwork(NetworkResolution network, StyleOptions options) =>
@@ -87,7 +125,7 @@ internal static class StyleCommand
     private static string? CheckpointName(StyleOptions options, int iteration) =>
         options.CheckpointOutput?.Replace("%s", iteration.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
-    private static IReadOnlyList<string> PlannedOutputs(StyleOptions options)
+    private static IReadOnlyList<string> PlannedImages(StyleOptions options)
     {
         var files = new List<string> { options.Output };
         if (options.CheckpointOutput is not null && options.Settings.CheckpointIterations is int every)

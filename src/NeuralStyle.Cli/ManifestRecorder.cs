@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NeuralStyle.Transfer;
+using TorchSharp;
+
+namespace NeuralStyle.Cli;
+
+/// <summary>Builds the run manifest from the engine's events and rewrites it (atomically) at every checkpoint.</summary>
+/// <remarks>Rewriting at checkpoints means a run that is killed leaves a manifest that matches its last checkpoint file.</remarks>
+internal sealed class ManifestRecorder
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private readonly string _path;
+    private readonly RunManifest _manifest;
+
+    public ManifestRecorder(string path, RunManifest manifest)
+    {
+        _path = path;
+        _manifest = manifest;
+    }
+
+    /// <summary>OUTPUT.json for an output OUTPUT.png.</summary>
+    public static string PathFor(string output) => Path.ChangeExtension(output, ".json");
+
+    public static RunManifest.NetworkRecord DescribeNetwork(string path, string source, string description)
+    {
+        using FileStream stream = File.OpenRead(path);
+        string sha = Convert.ToHexStringLower(SHA256.HashData(stream));
+        return new RunManifest.NetworkRecord(Path.GetFullPath(path), source, description, sha, stream.Length);
+    }
+
+    public static IReadOnlyDictionary<string, string> Libraries() => new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        [".NET"] = Environment.Version.ToString(),
+        ["TorchSharp"] = Version(typeof(torch).Assembly),
+        ["LibTorch"] = torch.__version__,
+        ["SkiaSharp"] = Version(typeof(SkiaSharp.SKBitmap).Assembly),
+        ["NeuralStyle"] = Version(typeof(StyleTransfer).Assembly),
+    };
+
+    public static string Version(Assembly assembly) =>
+        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? assembly.GetName().Version?.ToString() ?? "unknown";
+
+    public void Record(TransferEvent e, string? writtenFile)
+    {
+        switch (e)
+        {
+            case LossesEvaluated l:
+                _manifest.Losses.Add(new RunManifest.LossRecord(l.Iteration, l.Losses.Content, l.Losses.Style, l.Losses.TotalVariation, l.Losses.Total, Elapsed()));
+                break;
+            case ImageProduced p:
+                _manifest.Checkpoints.Add(new RunManifest.CheckpointRecord(p.CheckpointIteration, p.BestLoss, p.Elapsed.TotalSeconds, writtenFile is null ? null : Path.GetFullPath(writtenFile)));
+                Save(completed: p.IsFinal);
+                break;
+        }
+    }
+
+    public void Save(bool completed)
+    {
+        _manifest.Completed = completed;
+        _manifest.Finished = completed ? DateTimeOffset.UtcNow : null;
+        _manifest.WallSeconds = Elapsed();
+        _manifest.PeakMemoryBytes = PeakMemoryBytes();
+        string temp = _path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(_manifest, Json));
+        File.Move(temp, _path, overwrite: true);
+    }
+
+    private double Elapsed() => (DateTimeOffset.UtcNow - _manifest.Started).TotalSeconds;
+
+    // VmHWM: the process's peak resident set, what a user would compare with their machine's RAM.
+    private static long PeakMemoryBytes()
+    {
+        try
+        {
+            string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? Environment.WorkingSet : long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return Environment.WorkingSet;
+        }
+    }
+}

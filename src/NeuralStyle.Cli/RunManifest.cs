@@ -1,0 +1,40 @@
+namespace NeuralStyle.Cli;
+
+/// <summary>What a run did, written next to its output (OUTPUT.json) so that scripts and people can see how an image was made.</summary>
+internal sealed record RunManifest
+{
+    public string Tool { get; init; } = "neural-style";
+
+    public required string ToolVersion { get; init; }
+
+    public required IReadOnlyList<string> Arguments { get; init; }
+
+    public required DateTimeOffset Started { get; init; }
+
+    public DateTimeOffset? Finished { get; set; }
+
+    public required bool Completed { get; set; }
+
+    public required object Options { get; init; }
+
+    public required NetworkRecord Network { get; init; }
+
+    public required IReadOnlyDictionary<string, string> Libraries { get; init; }
+
+    public List<LossRecord> Losses { get; } = [];
+
+    public List<CheckpointRecord> Checkpoints { get; } = [];
+
+    public double WallSeconds { get; set; }
+
+    public long PeakMemoryBytes { get; set; }
+
+    /// <summary>The network file and how it was chosen.</summary>
+    public sealed record NetworkRecord(string Path, string Source, string Description, string Sha256, long Bytes);
+
+    /// <summary>Printed losses (1-based iteration, before its step).</summary>
+    public sealed record LossRecord(int Iteration, double Content, double Style, double Tv, double Total, double ElapsedSeconds);
+
+    /// <summary>An image written (checkpoint iteration 0-based as in the file name, null for the final image).</summary>
+    public sealed record CheckpointRecord(int? CheckpointIteration, double BestLoss, double ElapsedSeconds, string? File);
+}
