@@ -41,7 +41,7 @@ public static class NeuralStyleApp
             error.WriteLine($"{Program}: error: {e.Message}");
             return 2;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or InsufficientMemoryException)
         {
             error.WriteLine($"{Program}: error: {e.Message}");
             return 1;

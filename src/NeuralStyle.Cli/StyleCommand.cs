@@ -53,6 +53,7 @@ internal static class StyleCommand
         using BackboneHandle backbone = OpenNetwork(network, options);
         error.WriteLine($"Network: {backbone.Network.Description()} from {network.Path} ({network.Source})");
         StyleTransferSettings settings = options.Weights.ApplyTo(options.Settings, backbone.Network.Defaults.EffectiveWeights);
+        CheckMemory(backbone.Network, network.Path, settings, content, options.MaxMemoryMiB, error);
         var transfer = new StyleTransfer(backbone.Network, settings);
         var reporter = new ProgressReporter(error, interactive);
         var manifest = new ManifestRecorder(ManifestRecorder.PathFor(options.Output), new RunManifest
@@ -89,6 +90,21 @@ internal static class StyleCommand
         }
 
         return 0;
+    }
+
+    // Refuses, before the first iteration, a run whose estimated peak exceeds what the machine has free.
+    private static void CheckMemory(IFeatureNetwork network, string path, StyleTransferSettings settings, RgbImage content, int? limitMiB, TextWriter error)
+    {
+        long weights = network.WeightBytes(path);
+        long estimate = MemoryEstimator.EstimateBytes(network, settings.LayersInUse(network.Defaults), content.Width, content.Height, weights, imageCopies: 2);
+        long? available = limitMiB is int limit ? (long)limit << 20 : MemoryEstimator.AvailableBytes();
+        string what = limitMiB is null ? "available" : "allowed by --max-memory";
+        error.WriteLine($"Memory: estimated peak {estimate >> 20} MiB" + (available is long a ? $" of {a >> 20} MiB {what}" : ""));
+        if (available is long free && estimate > free)
+        {
+            throw new InsufficientMemoryException(
+                $"a {content.Width}x{content.Height} run needs about {estimate >> 20} MiB but only {free >> 20} MiB are {what}; use a smaller --width");
+        }
     }
 
     // Every setting as resolved, layers and smoothing included, so the manifest alone can reproduce the run.

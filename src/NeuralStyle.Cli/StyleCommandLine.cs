@@ -35,6 +35,7 @@ internal sealed class StyleCommandLine
     private readonly Option<int?> _threads = Optional<int?>("--threads", "CPU threads for the tensor library (default: all cores)", "THREADS");
     private readonly Option<string[]> _contentLayers = Many<string>("--content-layers", "content layers, each LAYER or LAYER:WEIGHT (default: the network's, relu4_2 for VGG)", "LAYER");
     private readonly Option<string[]> _styleLayers = Many<string>("--style-layers", "style layers, each LAYER or LAYER:WEIGHT (default: the network's, relu1_1 .. relu5_1 for VGG)", "LAYER");
+    private readonly Option<int?> _maxMemory = Optional<int?>("--max-memory", "refuse to start when the estimated peak memory exceeds this many MiB (default: the memory available now)", "MIB");
     private readonly Option<string?> _smoothing = Optional<string?>("--smoothing", "activation smoothing before the losses: swag or none (default: none for VGG, swag for other backbones)", "SMOOTHING");
 
     public StyleCommandLine()
@@ -47,7 +48,7 @@ internal sealed class StyleCommandLine
             _content, _styles, _output, _checkpointOutput, _iterations, _width, _styleScales, _network, _contentWeight,
             _contentWeightBlend, _styleWeight, _styleLayerWeightExp, _styleBlendWeights, _tvWeight, _learningRate,
             _beta1, _beta2, _epsilon, _initial, _initialNoiseblend, _preserveColors, _pooling, _printIterations,
-            _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing,
+            _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory,
         })
         {
             Root.Options.Add(option);
@@ -89,6 +90,7 @@ internal sealed class StyleCommandLine
         Positive("--print-iterations", result.GetValue(_printIterations));
         Positive("--checkpoint-iterations", result.GetValue(_checkpointIterations));
         Positive("--threads", result.GetValue(_threads));
+        Positive("--max-memory", result.GetValue(_maxMemory));
 
         var settings = new StyleTransferSettings
         {
@@ -136,6 +138,7 @@ internal sealed class StyleCommandLine
             Pooling = result.GetValue(_pooling) == "avg" ? PoolingMode.Avg : PoolingMode.Max,
             Overwrite = result.GetValue(_overwrite),
             Threads = result.GetValue(_threads),
+            MaxMemoryMiB = result.GetValue(_maxMemory),
             Settings = settings,
         };
     }

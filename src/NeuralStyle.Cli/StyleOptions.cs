@@ -34,5 +34,8 @@ internal sealed record StyleOptions
 
     public int? Threads { get; init; }
 
+    /// <summary>A memory limit in MiB for the estimate; null = what the system has available.</summary>
+    public int? MaxMemoryMiB { get; init; }
+
     public required StyleTransferSettings Settings { get; init; }
 }

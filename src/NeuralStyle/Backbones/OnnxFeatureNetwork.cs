@@ -61,6 +61,9 @@ public sealed class OnnxFeatureNetwork : IFeatureNetwork, IDisposable
         return byValue.ToDictionary(kv => kv.Key, kv => values[kv.Value], StringComparer.Ordinal);
     }
 
+    /// <inheritdoc />
+    public string CanonicalName(string layer) => Resolve(layer);
+
     /// <summary>The ONNX value a layer name (alias or raw) stands for; throws naming the file when there is none.</summary>
     public string Resolve(string layer)
     {

@@ -22,4 +22,7 @@ public interface IFeatureNetwork
     /// <summary>Runs <paramref name="input"/> (N x 3 x H x W, already preprocessed) and returns the requested layers' outputs.</summary>
     /// <remarks>Evaluation stops after the deepest requested layer.</remarks>
     IReadOnlyDictionary<string, torch.Tensor> Extract(torch.Tensor input, IReadOnlyCollection<string> layers);
+
+    /// <summary>The name in <see cref="LayerNames"/> that <paramref name="layer"/> stands for (backbones with aliases map them).</summary>
+    string CanonicalName(string layer) => layer;
 }

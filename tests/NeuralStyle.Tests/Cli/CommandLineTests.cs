@@ -218,4 +218,19 @@ public class CommandLineTests
         Assert.Equal(half, FirstContentLoss("--initial-noiseblend", "0.5"), half * 1e-6);
         Assert.True(half > 0 && half < noise, $"half-noise start {half}, pure noise {noise}");
     }
+
+    [Fact]
+    public void ARunThatWouldNotFitIsRefusedWithItsEstimate()
+    {
+        using var temp = new TempDirectory();
+        CliRun fits = CliRun.Invoke([.. Base(), "--output", temp.File("a.png"), "--iterations", "1"]);
+        Assert.True(fits.ExitCode == 0, fits.Error);
+        Assert.Matches(@"^Memory: estimated peak \d+ MiB of \d+ MiB available$", fits.ErrorLines[1]);
+
+        CliRun refused = CliRun.Invoke([.. Base(), "--output", temp.File("b.png"), "--iterations", "1", "--max-memory", "10"]);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Matches(@"neural-style: error: a 37x29 run needs about \d+ MiB but only 10 MiB are allowed by --max-memory; use a smaller --width", refused.ErrorLines[^1]);
+        Assert.DoesNotContain("Iteration", refused.Error);
+        Assert.False(File.Exists(temp.File("b.png")));
+    }
 }

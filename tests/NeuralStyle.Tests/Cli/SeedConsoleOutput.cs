@@ -12,17 +12,15 @@ public sealed partial record SeedConsoleOutput(IReadOnlyList<int> Iterations, IR
         var printed = new List<PrintedLosses>();
         total = -1;
         var pending = new Dictionary<string, double>();
-        bool first = true;
+        int line0 = 0;
         foreach (string line in lines)
         {
-            // Our one addition to the seed's console: the first line says which network is used.
-            if (first && line.StartsWith("Network: ", StringComparison.Ordinal))
+            // Our additions to the seed's console come first: which network, and the memory estimate.
+            if (line0++ < 2 && (line.StartsWith("Network: ", StringComparison.Ordinal) || line.StartsWith("Memory: ", StringComparison.Ordinal)))
             {
-                first = false;
                 continue;
             }
 
-            first = false;
             Match it = IterationLine().Match(line);
             if (it.Success)
             {
