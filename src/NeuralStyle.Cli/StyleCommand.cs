@@ -41,7 +41,7 @@ internal static class StyleCommand
         }
 
         RgbImage content = SeedImageSizing.Content(ImageReader.Read(options.Content), options.Width);
-        var styles = new List<RgbImage>();
+        List<RgbImage> styles = [];
         for (int i = 0; i < options.Styles.Count; i++)
         {
             double scale = options.StyleScales?[i] ?? 1.0;
@@ -49,6 +49,20 @@ internal static class StyleCommand
         }
 
         RgbImage? initial = options.Initial is null ? null : SeedImageSizing.Initial(ImageReader.Read(options.Initial), content);
+        RgbImage original = content;
+        if (options.ColorTransfer is ColorTransferMethod method)
+        {
+            styles = [.. styles.Select(style => ColorTransfer.MatchStyleToContent(style, content, method))];
+        }
+
+        if (options.LuminanceOnly)
+        {
+            // The network sees grey images: the content's luminance, each style's luminance matched to it.
+            RgbImage contentLuma = LuminanceTransfer.Luminance(content);
+            styles = [.. styles.Select(style => LuminanceTransfer.MatchLuminance(LuminanceTransfer.Luminance(style), contentLuma))];
+            initial = initial is null ? null : LuminanceTransfer.Luminance(initial);
+            content = contentLuma;
+        }
 
         using BackboneHandle backbone = OpenNetwork(network, options);
         error.WriteLine($"Network: {backbone.Network.Description()} from {network.Path} ({network.Source})");
@@ -62,7 +76,7 @@ internal static class StyleCommand
             Arguments = arguments,
             Started = started,
             Completed = false,
-            Options = new { options.Content, options.Styles, options.Output, options.CheckpointOutput, options.Width, options.StyleScales, options.Initial, options.PreserveColors, Pooling = options.Pooling.ToString().ToLowerInvariant(), options.Overwrite, Threads = TorchSharp.torch.get_num_threads(), Settings = Describe(settings, backbone.Network) },
+            Options = new { options.Content, options.Styles, options.Output, options.CheckpointOutput, options.Width, options.StyleScales, options.Initial, options.PreserveColors, ColorTransfer = options.ColorTransfer?.ToString().ToLowerInvariant() ?? "none", options.LuminanceOnly, Pooling = options.Pooling.ToString().ToLowerInvariant(), options.Overwrite, Threads = TorchSharp.torch.get_num_threads(), Settings = Describe(settings, backbone.Network) },
             Network = ManifestRecorder.DescribeNetwork(network.Path, network.Source, backbone.Network.Description()),
             Libraries = ManifestRecorder.Libraries(),
         });
@@ -74,8 +88,8 @@ internal static class StyleCommand
                 string? written = null;
                 if (e is ImageProduced produced && OutputFor(options, produced) is string path)
                 {
-                    RgbImage image = options.PreserveColors
-                        ? ColorTransforms.PreserveContentColors(produced.Image, content)
+                    RgbImage image = options.LuminanceOnly ? LuminanceTransfer.Recombine(produced.Image, original)
+                        : options.PreserveColors ? ColorTransforms.PreserveContentColors(produced.Image, original)
                         : produced.Image;
                     ImageWriter.Write(image, path, overwrite: options.Overwrite);
                     written = path;
@@ -128,6 +142,7 @@ internal static class StyleCommand
         ContentLayers = settings.ContentLayerWeights(network.Defaults),
         StyleLayers = settings.StyleLayerWeights(network.Defaults),
         Smoothing = (settings.Smoothing ?? network.Defaults.Smoothing).ToString().ToLowerInvariant(),
+        StyleLoss = settings.StyleLoss.ToString().ToLowerInvariant(),
     };
 
     // Only the layer choice matters when opening; the weights are applied once the backbone's defaults are known.

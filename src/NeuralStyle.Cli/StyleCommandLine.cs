@@ -1,5 +1,7 @@
 using System.CommandLine;
+using NeuralStyle.Imaging;
 using NeuralStyle.Transfer;
+using NeuralStyle.Transfer.Losses;
 
 namespace NeuralStyle.Cli;
 
@@ -35,6 +37,9 @@ internal sealed class StyleCommandLine
     private readonly Option<int?> _threads = Optional<int?>("--threads", "CPU threads for the tensor library (default: all cores)", "THREADS");
     private readonly Option<string[]> _contentLayers = Many<string>("--content-layers", "content layers, each LAYER or LAYER:WEIGHT (default: the network's, relu4_2 for VGG)", "LAYER");
     private readonly Option<string[]> _styleLayers = Many<string>("--style-layers", "style layers, each LAYER or LAYER:WEIGHT (default: the network's, relu1_1 .. relu5_1 for VGG)", "LAYER");
+    private readonly Option<string> _styleLoss = WithDefault("--style-loss", "style statistic: gram (the seed), meanstd (per-channel mean and std), w2 (Wasserstein-2 between Gaussian fits), sliced (sliced Wasserstein, fresh random projections each step)", "STYLE_LOSS", "gram");
+    private readonly Option<string> _colorTransfer = WithDefault("--color-transfer", "before transfer, match each style image's colour mean and covariance to the content's: histogram (Cholesky) or histogram-sqrt (symmetric square roots); none keeps the style's colours", "MODE", "none");
+    private readonly Option<bool> _luminanceOnly = Optional<bool>("--luminance-only", "transfer on luminance only (style luminance matched to the content's), then recombine with the content's chroma", null);
     private readonly Option<int?> _maxMemory = Optional<int?>("--max-memory", "refuse to start when the estimated peak memory exceeds this many MiB (default: the memory available now)", "MIB");
     private readonly Option<string?> _smoothing = Optional<string?>("--smoothing", "activation smoothing before the losses: swag or none (default: none for VGG, swag for other backbones)", "SMOOTHING");
 
@@ -42,13 +47,15 @@ internal sealed class StyleCommandLine
     {
         _pooling.AcceptOnlyFromAmong("max", "avg");
         _smoothing.AcceptOnlyFromAmong("swag", "none");
+        _styleLoss.AcceptOnlyFromAmong("gram", "meanstd", "w2", "sliced");
+        _colorTransfer.AcceptOnlyFromAmong("none", "histogram", "histogram-sqrt");
         Root = new RootCommand("Neural style transfer (Gatys et al.): paints the content image in the style of the style images.");
         foreach (Option option in new Option[]
         {
             _content, _styles, _output, _checkpointOutput, _iterations, _width, _styleScales, _network, _contentWeight,
             _contentWeightBlend, _styleWeight, _styleLayerWeightExp, _styleBlendWeights, _tvWeight, _learningRate,
             _beta1, _beta2, _epsilon, _initial, _initialNoiseblend, _preserveColors, _pooling, _printIterations,
-            _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory,
+            _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _styleLoss, _colorTransfer, _luminanceOnly,
         })
         {
             Root.Options.Add(option);
@@ -84,6 +91,18 @@ internal sealed class StyleCommandLine
             throw new UsageException("To save intermediate images, the checkpoint output parameter must contain `%s` (e.g. `foo%s.jpg`)");
         }
 
+        ColorTransferMethod? colorTransfer = result.GetValue(_colorTransfer) switch
+        {
+            "histogram" => ColorTransferMethod.Cholesky,
+            "histogram-sqrt" => ColorTransferMethod.SymmetricSqrt,
+            _ => null,
+        };
+        bool luminanceOnly = result.GetValue(_luminanceOnly);
+        if (luminanceOnly && (colorTransfer is not null || result.GetValue(_preserveColors)))
+        {
+            throw new UsageException("--luminance-only already keeps the content's colours; it cannot be combined with --color-transfer or --preserve-colors");
+        }
+
         int iterations = result.GetValue(_iterations);
         Positive("--iterations", iterations);
         Positive("--width", result.GetValue(_width));
@@ -108,6 +127,13 @@ internal sealed class StyleCommandLine
             ContentLayers = LayerList("--content-layers", result.GetValue(_contentLayers)),
             StyleLayers = LayerList("--style-layers", result.GetValue(_styleLayers)),
             Smoothing = result.GetValue(_smoothing) switch { "swag" => FeatureSmoothing.Swag, "none" => FeatureSmoothing.None, _ => null },
+            StyleLoss = result.GetValue(_styleLoss) switch
+            {
+                "meanstd" => StyleLossKind.MeanStd,
+                "w2" => StyleLossKind.Wasserstein2,
+                "sliced" => StyleLossKind.Sliced,
+                _ => StyleLossKind.Gram,
+            },
         };
         var weights = new LossWeightChoice(result.GetValue(_contentWeight), result.GetValue(_styleWeight), result.GetValue(_tvWeight), result.GetValue(_learningRate));
         if (weights.LearningRate is <= 0)
@@ -139,6 +165,8 @@ internal sealed class StyleCommandLine
             Overwrite = result.GetValue(_overwrite),
             Threads = result.GetValue(_threads),
             MaxMemoryMiB = result.GetValue(_maxMemory),
+            ColorTransfer = colorTransfer,
+            LuminanceOnly = luminanceOnly,
             Settings = settings,
         };
     }

@@ -37,5 +37,11 @@ internal sealed record StyleOptions
     /// <summary>A memory limit in MiB for the estimate; null = what the system has available.</summary>
     public int? MaxMemoryMiB { get; init; }
 
+    /// <summary>Match the styles' colour statistics to the content before the transfer (Gatys et al. 2016), or null.</summary>
+    public NeuralStyle.Imaging.ColorTransferMethod? ColorTransfer { get; init; }
+
+    /// <summary>Transfer luminance only and recombine with the content's chroma (Gatys et al. 2016).</summary>
+    public bool LuminanceOnly { get; init; }
+
     public required StyleTransferSettings Settings { get; init; }
 }

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace NeuralStyle.Transfer;
 
 /// <summary>The seed's objective: targets computed once, then content, style and TV terms of any image.</summary>
+/// <remarks>The style term compares Gram matrices as the seed does, or another statistic (<see cref="StyleLossKind"/>).</remarks>
 internal sealed class SeedObjective : IDisposable
 {
     private readonly IFeatureNetwork _network;
@@ -14,7 +15,7 @@ internal sealed class SeedObjective : IDisposable
     private readonly IReadOnlyList<LayerWeight> _styleLayers;
     private readonly IReadOnlyList<double> _blend;
     private readonly Dictionary<string, Tensor> _contentTargets = new(StringComparer.Ordinal);
-    private readonly List<Dictionary<string, Tensor>> _styleTargets = [];
+    private readonly List<Dictionary<string, IStyleTarget>> _styleTargets = [];
     private readonly string[] _layers;
     private readonly FeatureSmoothing _smoothing;
     private readonly Dictionary<string, double> _temperatures = new(StringComparer.Ordinal);
@@ -48,18 +49,19 @@ internal sealed class SeedObjective : IDisposable
             }
         }
 
+        IStyleLoss styleLoss = StyleLosses.Create(settings.StyleLoss, settings.Seed);
         foreach (RgbImage style in styles)
         {
             using var scope = NewDisposeScope();
             Tensor input = ImageTensors.Preprocess(style, pixels);
             IReadOnlyDictionary<string, Tensor> features = network.Extract(input, [.. _styleLayers.Select(s => s.Layer)]);
-            var grams = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            var targets = new Dictionary<string, IStyleTarget>(StringComparer.Ordinal);
             foreach (LayerWeight layer in _styleLayers)
             {
-                grams[layer.Layer] = SeedLosses.Gram(Smooth(layer.Layer, features[layer.Layer])).MoveToOuterDisposeScope();
+                targets[layer.Layer] = styleLoss.Target(Smooth(layer.Layer, features[layer.Layer]));
             }
 
-            _styleTargets.Add(grams);
+            _styleTargets.Add(targets);
         }
     }
 
@@ -75,13 +77,12 @@ internal sealed class SeedObjective : IDisposable
         }
 
         Tensor style = zeros(1, ScalarType.Float32).squeeze();
-        var grams = _styleLayers.ToDictionary(s => s.Layer, s => SeedLosses.Gram(features[s.Layer]), StringComparer.Ordinal);
         for (int i = 0; i < _styleTargets.Count; i++)
         {
             Tensor perStyle = zeros(1, ScalarType.Float32).squeeze();
             foreach ((string layer, double weight) in _styleLayers.Select(l => (l.Layer, l.Weight)))
             {
-                perStyle = perStyle + (SeedLosses.MeanSquaredError(grams[layer], _styleTargets[i][layer]) * weight);
+                perStyle = perStyle + (_styleTargets[i][layer].Loss(features[layer]) * weight);
             }
 
             style = style + (perStyle * (_settings.StyleWeight * _blend[i]));
@@ -110,7 +111,7 @@ internal sealed class SeedObjective : IDisposable
             t.Dispose();
         }
 
-        foreach (Tensor t in _styleTargets.SelectMany(d => d.Values))
+        foreach (IStyleTarget t in _styleTargets.SelectMany(d => d.Values))
         {
             t.Dispose();
         }

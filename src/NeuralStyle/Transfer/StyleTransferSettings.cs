@@ -58,6 +58,9 @@ public sealed record StyleTransferSettings
     /// <summary>Style layers and weights, replacing the backbone's defaults (and the exponent) when given.</summary>
     public IReadOnlyList<LayerWeight>? StyleLayers { get; init; }
 
+    /// <summary>How style statistics are compared: the seed's Gram matrices, or mean/std, Wasserstein-2 or sliced Wasserstein.</summary>
+    public Losses.StyleLossKind StyleLoss { get; init; } = Losses.StyleLossKind.Gram;
+
     /// <summary>Activation smoothing; null = the backbone's default.</summary>
     public FeatureSmoothing? Smoothing { get; init; }
 

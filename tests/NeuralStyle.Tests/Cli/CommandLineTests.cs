@@ -233,4 +233,54 @@ public class CommandLineTests
         Assert.DoesNotContain("Iteration", refused.Error);
         Assert.False(File.Exists(temp.File("b.png")));
     }
+
+    [Theory]
+    [InlineData("gram")]
+    [InlineData("meanstd")]
+    [InlineData("w2")]
+    [InlineData("sliced")]
+    public void EveryStyleLossRunsAndFallsThroughTheCommandLine(string kind)
+    {
+        using var temp = new TempDirectory();
+        CliRun run = CliRun.Invoke([.. Base(), "--output", temp.File("o.png"), "--iterations", "25", "--print-iterations", "24",
+            "--initial", Fixtures.TinyVgg("content.png"), "--style-loss", kind, "--seed", "2", "--learning-rate", "2"]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        SeedConsoleOutput console = SeedConsoleOutput.Parse(run.ErrorLines, out _);
+        Assert.True(console.Printed[^1].Style < console.Printed[0].Style * 0.8, $"{kind}: style loss {console.Printed[0].Style} -> {console.Printed[^1].Style}");
+    }
+
+    [Fact]
+    public void LuminanceOnlyKeepsTheContentsChroma()
+    {
+        using var temp = new TempDirectory();
+        CliRun run = CliRun.Invoke([.. Base(), "--output", temp.File("o.png"), "--iterations", "10", "--luminance-only", "--learning-rate", "5"]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        NeuralStyle.Imaging.RgbImage result = NeuralStyle.Imaging.ColorTransforms.ToYCbCr(NeuralStyle.Imaging.ImageReader.Read(temp.File("o.png")));
+        NeuralStyle.Imaging.RgbImage content = NeuralStyle.Imaging.ColorTransforms.ToYCbCr(NeuralStyle.Imaging.ImageReader.Read(Fixtures.TinyVgg("content.png")));
+        // Chroma (channels 1 and 2) is the content's up to 8-bit rounding and clipping; luminance (channel 0) changed.
+        var chroma = Enumerable.Range(0, result.Pixels.Length).Where(i => i % 3 != 0).Select(i => Math.Abs(result.Pixels[i] - content.Pixels[i])).ToList();
+        Assert.True(chroma.Average() < 2.5, $"mean chroma change {chroma.Average():0.00}");
+        double luma = Enumerable.Range(0, result.Pixels.Length / 3).Average(p => Math.Abs(result.Pixels[3 * p] - content.Pixels[3 * p]));
+        Assert.True(luma > 5, $"mean luminance change {luma:0.00}");
+    }
+
+    [Theory]
+    [InlineData("histogram")]
+    [InlineData("histogram-sqrt")]
+    public void ColorTransferRuns(string mode)
+    {
+        using var temp = new TempDirectory();
+        CliRun run = CliRun.Invoke([.. Base(), "--output", temp.File("o.png"), "--iterations", "2", "--color-transfer", mode]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.True(File.Exists(temp.File("o.png")));
+    }
+
+    [Fact]
+    public void LuminanceOnlyExcludesTheOtherColourOptions()
+    {
+        using var temp = new TempDirectory();
+        CliRun run = CliRun.Invoke([.. Base(), "--output", temp.File("o.png"), "--luminance-only", "--color-transfer", "histogram"]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--luminance-only", run.ErrorLines.Single());
+    }
 }
