@@ -110,14 +110,14 @@ internal static class StyleCommand
     private static void CheckMemory(IFeatureNetwork network, string path, StyleTransferSettings settings, RgbImage content, int? limitMiB, TextWriter error)
     {
         long weights = network.WeightBytes(path);
-        long estimate = MemoryEstimator.EstimateBytes(network, settings.LayersInUse(network.Defaults), content.Width, content.Height, weights, imageCopies: 2);
+        long estimate = MemoryEstimator.EstimateBytes(network, settings.LayersInUse(network.Defaults), content.Width, content.Height, weights, settings.OptimizerImageCopies);
         long? available = limitMiB is int limit ? (long)limit << 20 : MemoryEstimator.AvailableBytes();
         string what = limitMiB is null ? "available" : "allowed by --max-memory";
         error.WriteLine($"Memory: estimated peak {estimate >> 20} MiB" + (available is long a ? $" of {a >> 20} MiB {what}" : ""));
         if (available is long free && estimate > free)
         {
             throw new InsufficientMemoryException(
-                $"a {content.Width}x{content.Height} run needs about {estimate >> 20} MiB but only {free >> 20} MiB are {what}; use a smaller --width");
+                $"a {content.Width}x{content.Height} run needs about {estimate >> 20} MiB but only {free >> 20} MiB are {what}; use a smaller --width" + (settings.Optimizer == OptimizerKind.Lbfgs ? " or fewer L-BFGS pairs (--lbfgs-history)" : ""));
         }
     }
 
@@ -135,6 +135,9 @@ internal static class StyleCommand
         settings.Beta1,
         settings.Beta2,
         settings.Epsilon,
+        Optimizer = settings.Optimizer.ToString().ToLowerInvariant(),
+        settings.LbfgsHistory,
+        settings.LbfgsStrongWolfe,
         settings.PrintIterations,
         settings.CheckpointIterations,
         settings.InitialNoiseBlend,

@@ -22,7 +22,7 @@ internal sealed class StyleCommandLine
     private readonly Option<double> _styleLayerWeightExp = WithDefault("--style-layer-weight-exp", "style layer k gets weight exp^k (weights rescaled to sum to the layer count)", "STYLE_LAYER_WEIGHT_EXP", 1.0);
     private readonly Option<double[]> _styleBlendWeights = Many<double>("--style-blend-weights", "style blending weights (default equal)", "STYLE_BLEND_WEIGHT");
     private readonly Option<double?> _tvWeight = Optional<double?>("--tv-weight", "total variation regularization weight (default 100 with VGG)", "TV_WEIGHT");
-    private readonly Option<double?> _learningRate = Optional<double?>("--learning-rate", "learning rate (default 10 with VGG)", "LEARNING_RATE");
+    private readonly Option<double?> _learningRate = Optional<double?>("--learning-rate", "learning rate (default 10 with VGG; 1 with --optimizer lbfgs)", "LEARNING_RATE");
     private readonly Option<double> _beta1 = WithDefault("--beta1", "Adam: beta1 parameter", "BETA1", 0.9);
     private readonly Option<double> _beta2 = WithDefault("--beta2", "Adam: beta2 parameter", "BETA2", 0.999);
     private readonly Option<double> _epsilon = WithDefault("--epsilon", "Adam: epsilon parameter", "EPSILON", 1e-8);
@@ -40,6 +40,9 @@ internal sealed class StyleCommandLine
     private readonly Option<string> _styleLoss = WithDefault("--style-loss", "style statistic: gram (the seed), meanstd (per-channel mean and std), w2 (Wasserstein-2 between Gaussian fits), sliced (sliced Wasserstein, fresh random projections each step)", "STYLE_LOSS", "gram");
     private readonly Option<string> _colorTransfer = WithDefault("--color-transfer", "before transfer, match each style image's colour mean and covariance to the content's: histogram (Cholesky) or histogram-sqrt (symmetric square roots); none keeps the style's colours", "MODE", "none");
     private readonly Option<bool> _luminanceOnly = Optional<bool>("--luminance-only", "transfer on luminance only (style luminance matched to the content's), then recombine with the content's chroma", null);
+    private readonly Option<string> _optimizer = WithDefault("--optimizer", "adam (the seed's, TensorFlow form) or lbfgs", "OPTIMIZER", "adam");
+    private readonly Option<int> _lbfgsHistory = WithDefault("--lbfgs-history", "L-BFGS correction pairs kept (each costs two image-sized tensors)", "PAIRS", 100);
+    private readonly Option<bool> _lbfgsLineSearch = Optional<bool>("--lbfgs-line-search", "L-BFGS: strong-Wolfe line search (default: fixed steps, as PyTorch without line_search_fn)", null);
     private readonly Option<int?> _maxMemory = Optional<int?>("--max-memory", "refuse to start when the estimated peak memory exceeds this many MiB (default: the memory available now)", "MIB");
     private readonly Option<string?> _smoothing = Optional<string?>("--smoothing", "activation smoothing before the losses: swag or none (default: none for VGG, swag for other backbones)", "SMOOTHING");
 
@@ -49,13 +52,15 @@ internal sealed class StyleCommandLine
         _smoothing.AcceptOnlyFromAmong("swag", "none");
         _styleLoss.AcceptOnlyFromAmong("gram", "meanstd", "w2", "sliced");
         _colorTransfer.AcceptOnlyFromAmong("none", "histogram", "histogram-sqrt");
+        _optimizer.AcceptOnlyFromAmong("adam", "lbfgs");
         Root = new RootCommand("Neural style transfer (Gatys et al.): paints the content image in the style of the style images.");
         foreach (Option option in new Option[]
         {
             _content, _styles, _output, _checkpointOutput, _iterations, _width, _styleScales, _network, _contentWeight,
             _contentWeightBlend, _styleWeight, _styleLayerWeightExp, _styleBlendWeights, _tvWeight, _learningRate,
             _beta1, _beta2, _epsilon, _initial, _initialNoiseblend, _preserveColors, _pooling, _printIterations,
-            _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _styleLoss, _colorTransfer, _luminanceOnly,
+            _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _styleLoss, _colorTransfer, _luminanceOnly, _optimizer,
+            _lbfgsHistory, _lbfgsLineSearch,
         })
         {
             Root.Options.Add(option);
@@ -110,6 +115,8 @@ internal sealed class StyleCommandLine
         Positive("--checkpoint-iterations", result.GetValue(_checkpointIterations));
         Positive("--threads", result.GetValue(_threads));
         Positive("--max-memory", result.GetValue(_maxMemory));
+        Positive("--lbfgs-history", result.GetValue(_lbfgsHistory));
+        OptimizerKind optimizer = result.GetValue(_optimizer) == "lbfgs" ? OptimizerKind.Lbfgs : OptimizerKind.Adam;
 
         var settings = new StyleTransferSettings
         {
@@ -127,6 +134,9 @@ internal sealed class StyleCommandLine
             ContentLayers = LayerList("--content-layers", result.GetValue(_contentLayers)),
             StyleLayers = LayerList("--style-layers", result.GetValue(_styleLayers)),
             Smoothing = result.GetValue(_smoothing) switch { "swag" => FeatureSmoothing.Swag, "none" => FeatureSmoothing.None, _ => null },
+            Optimizer = optimizer,
+            LbfgsHistory = result.GetValue(_lbfgsHistory),
+            LbfgsStrongWolfe = result.GetValue(_lbfgsLineSearch),
             StyleLoss = result.GetValue(_styleLoss) switch
             {
                 "meanstd" => StyleLossKind.MeanStd,
@@ -135,7 +145,9 @@ internal sealed class StyleCommandLine
                 _ => StyleLossKind.Gram,
             },
         };
-        var weights = new LossWeightChoice(result.GetValue(_contentWeight), result.GetValue(_styleWeight), result.GetValue(_tvWeight), result.GetValue(_learningRate));
+        // L-BFGS scales its own steps: its step size is 1 (PyTorch's lr) unless --learning-rate says otherwise.
+        double? learningRate = result.GetValue(_learningRate) ?? (optimizer == OptimizerKind.Lbfgs ? 1.0 : null);
+        var weights = new LossWeightChoice(result.GetValue(_contentWeight), result.GetValue(_styleWeight), result.GetValue(_tvWeight), learningRate);
         if (weights.LearningRate is <= 0)
         {
             throw new UsageException($"--learning-rate must be positive (got {weights.LearningRate})");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using NeuralStyle.Imaging;
 using NeuralStyle.Tensors;
 using NeuralStyle.Transfer.Losses;
+using NeuralStyle.Transfer.Optimizers;
 using static TorchSharp.torch;
 
 namespace NeuralStyle.Transfer;
@@ -52,7 +53,12 @@ public sealed class StyleTransfer
         try
         {
             Tensor x = InitialImage(content, initial, pixels);
-            using var adam = new TensorFlowAdam(x, _settings.LearningRate, _settings.Beta1, _settings.Beta2, _settings.Epsilon);
+            using var adam = _settings.Optimizer == OptimizerKind.Adam
+                ? new TensorFlowAdam(x, _settings.LearningRate, _settings.Beta1, _settings.Beta2, _settings.Epsilon)
+                : null;
+            using var lbfgs = _settings.Optimizer == OptimizerKind.Lbfgs
+                ? new Lbfgs(x, new LbfgsOptions(_settings.LbfgsHistory, _settings.LbfgsStrongWolfe, _settings.LearningRate))
+                : null;
             double bestLoss = double.PositiveInfinity;
             Tensor? best = null;
             int n = _settings.Iterations;
@@ -64,7 +70,7 @@ public sealed class StyleTransfer
                     yield return new IterationStarted(i + 1, n, clock.Elapsed);
 
                     bool print = last || (_settings.PrintIterations is int p && i % p == 0);
-                    LossBreakdown? losses = Step(objective, x, adam, print);
+                    LossBreakdown? losses = adam is not null ? Step(objective, x, adam, print) : Step(objective, x, lbfgs!, print);
                     if (losses is not null)
                     {
                         yield return new LossesEvaluated(i + 1, losses);
@@ -109,6 +115,22 @@ public sealed class StyleTransfer
         adam.Apply(grad);
         grad.zero_();
         return losses;
+    }
+
+    // L-BFGS evaluates the objective once at the current image and then along its line search; the first
+    // evaluation is the one the seed's console reports.
+    private static LossBreakdown? Step(SeedObjective objective, Tensor x, Lbfgs lbfgs, bool report)
+    {
+        LossBreakdown? first = null;
+        lbfgs.Step(() =>
+        {
+            (Tensor content, Tensor style, Tensor tv) = objective.Evaluate(x);
+            Tensor total = content + style + tv;
+            total.backward();
+            first ??= new LossBreakdown(content.item<float>(), style.item<float>(), tv.item<float>());
+            return total;
+        });
+        return report ? first : null;
     }
 
     private Tensor InitialImage(RgbImage content, RgbImage? initial, PixelConvention pixels)

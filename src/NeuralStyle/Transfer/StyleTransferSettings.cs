@@ -58,6 +58,15 @@ public sealed record StyleTransferSettings
     /// <summary>Style layers and weights, replacing the backbone's defaults (and the exponent) when given.</summary>
     public IReadOnlyList<LayerWeight>? StyleLayers { get; init; }
 
+    /// <summary>The optimiser: the seed's Adam, or L-BFGS.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>L-BFGS: correction pairs kept (each pair is two image-sized tensors).</summary>
+    public int LbfgsHistory { get; init; } = 100;
+
+    /// <summary>L-BFGS: use a strong-Wolfe line search (more evaluations per iteration, steadier steps).</summary>
+    public bool LbfgsStrongWolfe { get; init; }
+
     /// <summary>How style statistics are compared: the seed's Gram matrices, or mean/std, Wasserstein-2 or sliced Wasserstein.</summary>
     public Losses.StyleLossKind StyleLoss { get; init; } = Losses.StyleLossKind.Gram;
 
@@ -93,6 +102,9 @@ public sealed record StyleTransferSettings
         double sum = raw.Sum(r => r.Item2);
         return [.. raw.Select(r => new LayerWeight(r.layer, r.Item2 * raw.Count / sum))];
     }
+
+    /// <summary>Image-sized tensors the optimiser keeps besides the image (for memory estimates).</summary>
+    public int OptimizerImageCopies => Optimizer == OptimizerKind.Adam ? 2 : (2 * LbfgsHistory) + 2 + (LbfgsStrongWolfe ? 1 : 0);
 
     /// <summary>Every layer the losses read.</summary>
     public IReadOnlyList<string> LayersInUse(BackboneDefaults defaults) =>
@@ -136,6 +148,11 @@ public sealed record StyleTransferSettings
         if (LearningRate <= 0 || Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1 || Epsilon <= 0)
         {
             throw new ArgumentException("Adam needs learning rate > 0, 0 <= beta1, beta2 < 1 and epsilon > 0");
+        }
+
+        if (LbfgsHistory <= 0)
+        {
+            throw new ArgumentException($"L-BFGS history must be positive (got {LbfgsHistory})");
         }
 
         if (InitialNoiseBlend is < 0 or > 1)
