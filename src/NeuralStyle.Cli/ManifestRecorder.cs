@@ -33,6 +33,9 @@ internal sealed class ManifestRecorder
     /// <summary>OUTPUT.json for an output OUTPUT.png.</summary>
     public static string PathFor(string output) => Path.ChangeExtension(output, ".json");
 
+    /// <summary>OUTPUT.state beside OUTPUT.json.</summary>
+    public static string StatePathFor(string manifest) => Path.ChangeExtension(manifest, ".state");
+
     public static RunManifest.NetworkRecord DescribeNetwork(string path, string source, string description)
     {
         using FileStream stream = File.OpenRead(path);
@@ -61,7 +64,16 @@ internal sealed class ManifestRecorder
                 _manifest.Losses.Add(new RunManifest.LossRecord(l.Iteration, l.Losses.Content, l.Losses.Style, l.Losses.TotalVariation, l.Losses.Total, Elapsed()));
                 break;
             case ImageProduced p:
-                _manifest.Checkpoints.Add(new RunManifest.CheckpointRecord(p.CheckpointIteration, p.BestLoss, p.Elapsed.TotalSeconds, writtenFile is null ? null : Path.GetFullPath(writtenFile)));
+                _manifest.Checkpoints.Add(new RunManifest.CheckpointRecord(p.CheckpointIteration, p.BestLoss, p.IterateLoss, p.AverageLoss, p.Elapsed.TotalSeconds, writtenFile is null ? null : Path.GetFullPath(writtenFile)));
+                if (p.State is not null)
+                {
+                    // The state goes first: a manifest must never point at a state older than itself.
+                    string statePath = StatePathFor(_path);
+                    TransferStateFile.Write(p.State, statePath);
+                    _manifest.State = Path.GetFullPath(statePath);
+                    _manifest.CompletedIterations = p.State.CompletedIterations;
+                }
+
                 Save(completed: p.IsFinal);
                 break;
         }

@@ -10,6 +10,21 @@ public static class NeuralStyleApp
     /// <summary>Runs the command line; returns the process exit code (0 ok, 1 failure, 2 usage error).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
     {
+        string? resumeManifest = null, resumeState = null;
+        try
+        {
+            resumeManifest = ResumeArguments.ManifestPath(args);
+            if (resumeManifest is not null)
+            {
+                (args, resumeState) = ResumeArguments.Merge(resumeManifest, args);
+            }
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine($"{Program}: error: {e.Message}");
+            return 2;
+        }
+
         var commandLine = new StyleCommandLine();
         var layers = new LayersCommand();
         commandLine.Root.Subcommands.Add(layers.Command);
@@ -34,7 +49,7 @@ public static class NeuralStyleApp
                 return layers.Run(parsed, output);
             }
 
-            return StyleCommand.Run(commandLine.Bind(parsed), args, error, interactive);
+            return StyleCommand.Run(commandLine.Bind(parsed), args, error, interactive, resumeManifest, resumeState);
         }
         catch (UsageException e)
         {

@@ -25,6 +25,14 @@ internal sealed record RunManifest
 
     public List<CheckpointRecord> Checkpoints { get; } = [];
 
+    /// <summary>The state file to resume from (OUTPUT.state) and the iterations it holds.</summary>
+    public string? State { get; set; }
+
+    public int CompletedIterations { get; set; }
+
+    /// <summary>The manifest this run resumed, if any.</summary>
+    public string? ResumedFrom { get; init; }
+
     public double WallSeconds { get; set; }
 
     public long PeakMemoryBytes { get; set; }
@@ -36,5 +44,5 @@ internal sealed record RunManifest
     public sealed record LossRecord(int Iteration, double Content, double Style, double Tv, double Total, double ElapsedSeconds);
 
     /// <summary>An image written (checkpoint iteration 0-based as in the file name, null for the final image).</summary>
-    public sealed record CheckpointRecord(int? CheckpointIteration, double BestLoss, double ElapsedSeconds, string? File);
+    public sealed record CheckpointRecord(int? CheckpointIteration, double BestLoss, double IterateLoss, double? AverageLoss, double ElapsedSeconds, string? File);
 }

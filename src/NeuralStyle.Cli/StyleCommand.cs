@@ -10,12 +10,13 @@ namespace NeuralStyle.Cli;
 /// <summary>The main job, as neural_style.py: read the images, size them, run the engine, write the images.</summary>
 internal static class StyleCommand
 {
-    public static int Run(StyleOptions options, IReadOnlyList<string> arguments, TextWriter error, bool interactive)
+    public static int Run(StyleOptions options, IReadOnlyList<string> arguments, TextWriter error, bool interactive, string? resumedManifest = null, string? resumeState = null)
     {
         DateTimeOffset started = DateTimeOffset.UtcNow;
         NetworkResolution network = NetworkResolution.Resolve(options.Network);
         IReadOnlyList<string> planned = PlannedImages(options);
-        if (!options.Overwrite && planned.Append(ManifestRecorder.PathFor(options.Output)).FirstOrDefault(File.Exists) is string existing)
+        string manifestPath = ManifestRecorder.PathFor(options.Output);
+        if (!options.Overwrite && planned.Append(manifestPath).Append(ManifestRecorder.StatePathFor(manifestPath)).FirstOrDefault(File.Exists) is string existing)
         {
             throw new UsageException($"{existing} already exists (use --overwrite to replace it)");
         }
@@ -79,10 +80,12 @@ internal static class StyleCommand
             Options = new { options.Content, options.Styles, options.Output, options.CheckpointOutput, options.Width, options.StyleScales, options.Initial, options.PreserveColors, ColorTransfer = options.ColorTransfer?.ToString().ToLowerInvariant() ?? "none", options.LuminanceOnly, Pooling = options.Pooling.ToString().ToLowerInvariant(), options.Overwrite, Threads = TorchSharp.torch.get_num_threads(), Settings = Describe(settings, backbone.Network) },
             Network = ManifestRecorder.DescribeNetwork(network.Path, network.Source, backbone.Network.Description()),
             Libraries = ManifestRecorder.Libraries(),
+            ResumedFrom = resumedManifest is null ? null : Path.GetFullPath(resumedManifest),
         });
+        using TransferState? resume = resumeState is null ? null : TransferStateFile.Read(resumeState);
         try
         {
-            foreach (TransferEvent e in transfer.Stylize(content, styles, initial))
+            foreach (TransferEvent e in transfer.Stylize(content, styles, initial, resume, captureState: true))
             {
                 reporter.Report(e);
                 string? written = null;
@@ -96,6 +99,7 @@ internal static class StyleCommand
                 }
 
                 manifest.Record(e, written);
+                (e as ImageProduced)?.State?.Dispose();
             }
         }
         finally
@@ -138,6 +142,7 @@ internal static class StyleCommand
         Optimizer = settings.Optimizer.ToString().ToLowerInvariant(),
         settings.LbfgsHistory,
         settings.LbfgsStrongWolfe,
+        settings.AverageDecay,
         settings.PrintIterations,
         settings.CheckpointIterations,
         settings.InitialNoiseBlend,

@@ -43,6 +43,8 @@ internal sealed class StyleCommandLine
     private readonly Option<string> _optimizer = WithDefault("--optimizer", "adam (the seed's, TensorFlow form) or lbfgs", "OPTIMIZER", "adam");
     private readonly Option<int> _lbfgsHistory = WithDefault("--lbfgs-history", "L-BFGS correction pairs kept (each costs two image-sized tensors)", "PAIRS", 100);
     private readonly Option<bool> _lbfgsLineSearch = Optional<bool>("--lbfgs-line-search", "L-BFGS: strong-Wolfe line search (default: fixed steps, as PyTorch without line_search_fn)", null);
+    private readonly Option<double?> _average = Optional<double?>("--average", "write the exponential moving average of the image with this decay (e.g. 0.99) instead of the best iterate; both losses go to the manifest", "DECAY");
+    private readonly Option<string?> _resume = Optional<string?>("--resume", "continue the run recorded in OUTPUT.json (its arguments; add --iterations N to go further)", "OUTPUT.json");
     private readonly Option<int?> _maxMemory = Optional<int?>("--max-memory", "refuse to start when the estimated peak memory exceeds this many MiB (default: the memory available now)", "MIB");
     private readonly Option<string?> _smoothing = Optional<string?>("--smoothing", "activation smoothing before the losses: swag or none (default: none for VGG, swag for other backbones)", "SMOOTHING");
 
@@ -60,7 +62,7 @@ internal sealed class StyleCommandLine
             _contentWeightBlend, _styleWeight, _styleLayerWeightExp, _styleBlendWeights, _tvWeight, _learningRate,
             _beta1, _beta2, _epsilon, _initial, _initialNoiseblend, _preserveColors, _pooling, _printIterations,
             _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _styleLoss, _colorTransfer, _luminanceOnly, _optimizer,
-            _lbfgsHistory, _lbfgsLineSearch,
+            _lbfgsHistory, _lbfgsLineSearch, _average, _resume,
         })
         {
             Root.Options.Add(option);
@@ -135,6 +137,7 @@ internal sealed class StyleCommandLine
             StyleLayers = LayerList("--style-layers", result.GetValue(_styleLayers)),
             Smoothing = result.GetValue(_smoothing) switch { "swag" => FeatureSmoothing.Swag, "none" => FeatureSmoothing.None, _ => null },
             Optimizer = optimizer,
+            AverageDecay = result.GetValue(_average),
             LbfgsHistory = result.GetValue(_lbfgsHistory),
             LbfgsStrongWolfe = result.GetValue(_lbfgsLineSearch),
             StyleLoss = result.GetValue(_styleLoss) switch

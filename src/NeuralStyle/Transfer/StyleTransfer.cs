@@ -28,9 +28,11 @@ public sealed class StyleTransfer
 
     /// <summary>
     /// Runs the optimisation. <paramref name="content"/>, <paramref name="styles"/> and <paramref name="initial"/> are
-    /// used at the sizes given (see <see cref="SeedImageSizing"/> for the seed's resizing).
+    /// used at the sizes given (see <see cref="SeedImageSizing"/> for the seed's resizing). With <paramref name="resume"/>
+    /// the run continues from a saved state (its iterations count towards <see cref="StyleTransferSettings.Iterations"/>);
+    /// with <paramref name="captureState"/> every <see cref="ImageProduced"/> carries the state to resume from.
     /// </summary>
-    public IEnumerable<TransferEvent> Stylize(RgbImage content, IReadOnlyList<RgbImage> styles, RgbImage? initial = null)
+    public IEnumerable<TransferEvent> Stylize(RgbImage content, IReadOnlyList<RgbImage> styles, RgbImage? initial = null, TransferState? resume = null, bool captureState = false)
     {
         if (styles.Count == 0)
         {
@@ -42,29 +44,62 @@ public sealed class StyleTransfer
             throw new ArgumentException("the initial image must have the content image's size", nameof(initial));
         }
 
-        return Run(content, styles, initial);
+        if (resume is not null)
+        {
+            long[] expected = [1, 3, content.Height, content.Width];
+            if (!resume.Image.shape.SequenceEqual(expected))
+            {
+                throw new ArgumentException($"the saved state is for a {string.Join('x', resume.Image.shape)} image, this run's is {string.Join('x', expected)}");
+            }
+
+            if (resume.CompletedIterations >= _settings.Iterations)
+            {
+                throw new ArgumentException($"the saved run already did {resume.CompletedIterations} iterations; ask for more than that");
+            }
+
+            if ((_settings.Optimizer == OptimizerKind.Adam) != (resume.AdamFirstMoment is not null))
+            {
+                throw new ArgumentException("the saved state is for another optimiser");
+            }
+        }
+
+        return Run(content, styles, initial, resume, captureState);
     }
 
-    private IEnumerable<TransferEvent> Run(RgbImage content, IReadOnlyList<RgbImage> styles, RgbImage? initial)
+    private IEnumerable<TransferEvent> Run(RgbImage content, IReadOnlyList<RgbImage> styles, RgbImage? initial, TransferState? resume, bool captureState)
     {
         var clock = Stopwatch.StartNew();
         PixelConvention pixels = _network.Pixels;
         var objective = new SeedObjective(_network, _settings, pixels, content, styles);
         try
         {
-            Tensor x = InitialImage(content, initial, pixels);
+            Tensor x = resume is null ? InitialImage(content, initial, pixels) : resume.Image.detach().clone().requires_grad_(true);
             using var adam = _settings.Optimizer == OptimizerKind.Adam
                 ? new TensorFlowAdam(x, _settings.LearningRate, _settings.Beta1, _settings.Beta2, _settings.Epsilon)
                 : null;
             using var lbfgs = _settings.Optimizer == OptimizerKind.Lbfgs
                 ? new Lbfgs(x, new LbfgsOptions(_settings.LbfgsHistory, _settings.LbfgsStrongWolfe, _settings.LearningRate))
                 : null;
-            double bestLoss = double.PositiveInfinity;
-            Tensor? best = null;
+            double bestLoss = resume?.BestLoss ?? double.PositiveInfinity;
+            Tensor? best = resume?.Best?.detach().clone();
+            Tensor? average = _settings.AverageDecay is null ? null : (resume?.Average?.detach().clone() ?? zeros_like(x).detach());
+            long averageSteps = resume?.AverageSteps ?? 0;
+            if (resume is not null)
+            {
+                if (adam is not null)
+                {
+                    adam.Restore(resume.AdamStep, resume.AdamFirstMoment!, resume.AdamSecondMoment!);
+                }
+                else if (resume.Lbfgs is not null)
+                {
+                    lbfgs!.ImportState(resume.Lbfgs);
+                }
+            }
+
             int n = _settings.Iterations;
             try
             {
-                for (int i = 0; i < n; i++)
+                for (int i = resume?.CompletedIterations ?? 0; i < n; i++)
                 {
                     bool last = i == n - 1;
                     yield return new IterationStarted(i + 1, n, clock.Elapsed);
@@ -74,6 +109,12 @@ public sealed class StyleTransfer
                     if (losses is not null)
                     {
                         yield return new LossesEvaluated(i + 1, losses);
+                    }
+
+                    if (average is not null)
+                    {
+                        Accumulate(average, x, _settings.AverageDecay!.Value);
+                        averageSteps++;
                     }
 
                     if (last || (_settings.CheckpointIterations is int c && i % c == 0))
@@ -86,13 +127,35 @@ public sealed class StyleTransfer
                             best = x.detach().clone();
                         }
 
-                        yield return new ImageProduced(last ? null : i, ImageTensors.Unprocess(best, pixels), bestLoss, clock.Elapsed);
+                        double? averageLoss = null;
+                        RgbImage image;
+                        if (average is null)
+                        {
+                            image = ImageTensors.Unprocess(best, pixels);
+                        }
+                        else
+                        {
+                            using Tensor corrected = BiasCorrected(average, _settings.AverageDecay!.Value, averageSteps);
+                            averageLoss = objective.EvaluateTotal(corrected);
+                            image = ImageTensors.Unprocess(corrected, pixels);
+                        }
+
+                        TransferState? state = captureState
+                            ? Capture(i + 1, x, best, bestLoss, average, averageSteps, adam, lbfgs)
+                            : null;
+                        yield return new ImageProduced(last ? null : i, image, bestLoss, clock.Elapsed)
+                        {
+                            AverageLoss = averageLoss,
+                            IterateLoss = loss,
+                            State = state,
+                        };
                     }
                 }
             }
             finally
             {
                 best?.Dispose();
+                average?.Dispose();
                 x.Dispose();
             }
         }
@@ -101,6 +164,34 @@ public sealed class StyleTransfer
             objective.Dispose();
         }
     }
+
+    // average <- decay * average + (1 - decay) * x, started from zero; BiasCorrected divides by 1 - decay^t as Adam
+    // does, so that early averages are not pulled towards zero.
+    private static void Accumulate(Tensor average, Tensor x, double decay)
+    {
+        using var noGrad = no_grad();
+        average.mul_(decay).add_(x.detach(), alpha: 1 - decay);
+    }
+
+    private static Tensor BiasCorrected(Tensor average, double decay, long steps)
+    {
+        using var noGrad = no_grad();
+        return average / (1 - Math.Pow(decay, steps));
+    }
+
+    private static TransferState Capture(int completed, Tensor x, Tensor? best, double bestLoss, Tensor? average, long averageSteps, TensorFlowAdam? adam, Lbfgs? lbfgs) => new()
+    {
+        CompletedIterations = completed,
+        Image = x.detach().clone(),
+        Best = best?.detach().clone(),
+        BestLoss = bestLoss,
+        Average = average?.detach().clone(),
+        AverageSteps = averageSteps,
+        AdamStep = adam?.Step ?? 0,
+        AdamFirstMoment = adam?.FirstMoment.detach().clone(),
+        AdamSecondMoment = adam?.SecondMoment.detach().clone(),
+        Lbfgs = lbfgs?.ExportState(),
+    };
 
     // One forward and backward pass at the current image, then the optimiser's step; the losses returned (when asked)
     // are those of the image before the step, which is what the seed prints.

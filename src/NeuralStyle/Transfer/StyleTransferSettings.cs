@@ -67,6 +67,9 @@ public sealed record StyleTransferSettings
     /// <summary>L-BFGS: use a strong-Wolfe line search (more evaluations per iteration, steadier steps).</summary>
     public bool LbfgsStrongWolfe { get; init; }
 
+    /// <summary>Decay of an exponential moving average of the image (e.g. 0.99); when set, images written are the bias-corrected average. Null = off.</summary>
+    public double? AverageDecay { get; init; }
+
     /// <summary>How style statistics are compared: the seed's Gram matrices, or mean/std, Wasserstein-2 or sliced Wasserstein.</summary>
     public Losses.StyleLossKind StyleLoss { get; init; } = Losses.StyleLossKind.Gram;
 
@@ -148,6 +151,11 @@ public sealed record StyleTransferSettings
         if (LearningRate <= 0 || Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1 || Epsilon <= 0)
         {
             throw new ArgumentException("Adam needs learning rate > 0, 0 <= beta1, beta2 < 1 and epsilon > 0");
+        }
+
+        if (AverageDecay is <= 0 or >= 1)
+        {
+            throw new ArgumentException($"the average's decay must be within (0, 1) (got {AverageDecay})");
         }
 
         if (LbfgsHistory <= 0)

@@ -49,6 +49,23 @@ public sealed class TensorFlowAdam : IDisposable
     /// <summary>Second moment estimate.</summary>
     public Tensor SecondMoment => _v;
 
+    /// <summary>Restores the step count and moments saved from an earlier run (for resuming).</summary>
+    public void Restore(long step, Tensor firstMoment, Tensor secondMoment)
+    {
+        if (!firstMoment.shape.SequenceEqual(_m.shape) || !secondMoment.shape.SequenceEqual(_v.shape))
+        {
+            throw new ArgumentException("saved Adam moments do not have the image's shape");
+        }
+
+        using (no_grad())
+        {
+            _m.copy_(firstMoment);
+            _v.copy_(secondMoment);
+        }
+
+        Step = step;
+    }
+
     /// <summary>Applies one update with the given gradient.</summary>
     public void Apply(Tensor gradient)
     {

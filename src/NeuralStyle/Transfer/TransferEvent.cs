@@ -15,8 +15,21 @@ public sealed record LossesEvaluated(int Iteration, LossBreakdown Losses) : Tran
 /// The best image so far by evaluated loss, at a checkpoint (<paramref name="CheckpointIteration"/> = the seed's
 /// 0-based iteration number) or at the end (<paramref name="CheckpointIteration"/> null).
 /// </summary>
+/// <param name="CheckpointIteration">The seed's 0-based iteration number, or null for the final image.</param>
+/// <param name="Image">The image to write: the best iterate, or the running average with averaging on.</param>
+/// <param name="BestLoss">Loss of the best iterate so far.</param>
+/// <param name="Elapsed">Time since the run started.</param>
 public sealed record ImageProduced(int? CheckpointIteration, RgbImage Image, double BestLoss, TimeSpan Elapsed) : TransferEvent
 {
     /// <summary>True for the final image.</summary>
     public bool IsFinal => CheckpointIteration is null;
+
+    /// <summary>Loss of the running average (when averaging is on).</summary>
+    public double? AverageLoss { get; init; }
+
+    /// <summary>Loss of the current iterate at this checkpoint.</summary>
+    public double IterateLoss { get; init; }
+
+    /// <summary>The state to resume from (when asked for); the receiver disposes it.</summary>
+    public TransferState? State { get; init; }
 }

@@ -26,7 +26,7 @@ public class CommandLineTests
 
         string[] files = [.. Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
         // Checkpoints at i % 5 == 0 for i < 11 (0, 5, 10); the last iteration (i = 11) goes to --output only.
-        Assert.Equal(["final.json", "final.png", "out0.jpg", "out10.jpg", "out5.jpg"], files);
+        Assert.Equal(["final.json", "final.png", "final.state", "out0.jpg", "out10.jpg", "out5.jpg"], files);
     }
 
     [Fact]

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Text.Json;
+using NeuralStyle.Imaging;
+using NeuralStyle.Tests.Support;
+using Xunit;
+
+namespace NeuralStyle.Tests.Cli;
+
+/// <summary>A run of 2N iterations and a run of N resumed for N more give the same image.</summary>
+public class ResumeTests
+{
+    private static string[] Run(string output, int iterations, params string[] extra) =>
+    [
+        "--network", Fixtures.TinyVgg("tiny-vgg-current.mat"), "--content", Fixtures.TinyVgg("content.png"),
+        "--styles", Fixtures.TinyVgg("style1.png"), "--output", output, "--iterations", iterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--checkpoint-iterations", "5", "--print-iterations", "1", "--seed", "11", "--threads", "1", .. extra,
+    ];
+
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("lbfgs")]
+    public void ResumingGivesTheSameImageAsRunningStraightThrough(string optimizer)
+    {
+        using var temp = new TempDirectory();
+        string[] opt = ["--optimizer", optimizer, "--lbfgs-history", "5", "--average", "0.9"];
+        CliRun straight = CliRun.Invoke(Run(temp.File("straight.png"), 12, opt));
+        Assert.True(straight.ExitCode == 0, straight.Error);
+
+        CliRun half = CliRun.Invoke(Run(temp.File("half.png"), 6, opt));
+        Assert.True(half.ExitCode == 0, half.Error);
+        Assert.True(File.Exists(temp.File("half.state")));
+        CliRun resumed = CliRun.Invoke(["--resume", temp.File("half.json"), "--iterations", "12"]);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+
+        // The resumed run starts at iteration 7 and prints the same losses as the straight one from there on.
+        SeedConsoleOutput a = SeedConsoleOutput.Parse(straight.ErrorLines, out _);
+        SeedConsoleOutput b = SeedConsoleOutput.Parse(resumed.ErrorLines, out _);
+        Assert.Equal(Enumerable.Range(7, 6), b.Iterations);
+        foreach (PrintedLosses p in b.Printed)
+        {
+            PrintedLosses q = a.Printed.Single(x => x.Iteration == p.Iteration);
+            Assert.Equal(q.Total, p.Total, Math.Abs(q.Total) * 1e-5);
+        }
+
+        RgbImage one = ImageReader.Read(temp.File("straight.png")), two = ImageReader.Read(temp.File("half.png"));
+        Assert.True(one.Pixels.Zip(two.Pixels, (x, y) => Math.Abs(x - y)).Max() <= 1, "images differ by more than one level");
+
+        using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(temp.File("half.json")));
+        Assert.Equal(12, manifest.RootElement.GetProperty("completedIterations").GetInt32());
+        Assert.True(manifest.RootElement.GetProperty("completed").GetBoolean());
+        Assert.NotEqual(JsonValueKind.Null, manifest.RootElement.GetProperty("checkpoints")[0].GetProperty("averageLoss").ValueKind);
+    }
+
+    [Fact]
+    public void AKilledRunCanBeResumedFromItsLastCheckpoint()
+    {
+        using var temp = new TempDirectory();
+        string cli = Path.Combine(AppContext.BaseDirectory, "neural-style.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(cli);
+        foreach (string a in Run(temp.File("long.png"), 100000))
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using (Process process = Process.Start(start)!)
+        {
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginErrorReadLine();
+            process.BeginOutputReadLine();
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(temp.File("long.state")) && clock.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
+            {
+                Thread.Sleep(50);
+            }
+
+            Thread.Sleep(200);
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        Assert.True(File.Exists(temp.File("long.state")), "no state was written before the kill");
+        using JsonDocument killed = JsonDocument.Parse(File.ReadAllText(temp.File("long.json")));
+        Assert.False(killed.RootElement.GetProperty("completed").GetBoolean());
+        int done = killed.RootElement.GetProperty("completedIterations").GetInt32();
+        Assert.True(done >= 1);
+
+        CliRun resumed = CliRun.Invoke(["--resume", temp.File("long.json"), "--iterations", (done + 3).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Equal(Enumerable.Range(done + 1, 3), SeedConsoleOutput.Parse(resumed.ErrorLines, out _).Iterations);
+        Assert.True(File.Exists(temp.File("long.png")));
+    }
+
+    [Fact]
+    public void ResumeRefusesWhatItCannotContinue()
+    {
+        using var temp = new TempDirectory();
+        CliRun missing = CliRun.Invoke(["--resume", temp.File("nope.json")]);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("does not exist", missing.ErrorLines.Single());
+
+        CliRun done = CliRun.Invoke(Run(temp.File("d.png"), 3));
+        Assert.True(done.ExitCode == 0, done.Error);
+        CliRun again = CliRun.Invoke(["--resume", temp.File("d.json")]);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("ask for more than that", again.ErrorLines[^1]);
+
+        File.WriteAllText(temp.File("d.state"), "garbage");
+        CliRun corrupt = CliRun.Invoke(["--resume", temp.File("d.json"), "--iterations", "5"]);
+        Assert.Equal(1, corrupt.ExitCode);
+        Assert.Contains("d.state: byte 0", corrupt.ErrorLines[^1]);
+    }
+}
