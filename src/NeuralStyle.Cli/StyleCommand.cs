@@ -69,7 +69,6 @@ internal static class StyleCommand
         error.WriteLine($"Network: {backbone.Network.Description()} from {network.Path} ({network.Source})");
         StyleTransferSettings settings = options.Weights.ApplyTo(options.Settings, backbone.Network.Defaults.EffectiveWeights);
         CheckMemory(backbone.Network, network.Path, settings, content, options.MaxMemoryMiB, error);
-        var transfer = new StyleTransfer(backbone.Network, settings);
         var reporter = new ProgressReporter(error, interactive);
         var manifest = new ManifestRecorder(ManifestRecorder.PathFor(options.Output), new RunManifest
         {
@@ -77,14 +76,27 @@ internal static class StyleCommand
             Arguments = arguments,
             Started = started,
             Completed = false,
-            Options = new { options.Content, options.Styles, options.Output, options.CheckpointOutput, options.Width, options.StyleScales, options.Initial, options.PreserveColors, ColorTransfer = options.ColorTransfer?.ToString().ToLowerInvariant() ?? "none", options.LuminanceOnly, Pooling = options.Pooling.ToString().ToLowerInvariant(), options.Overwrite, Threads = TorchSharp.torch.get_num_threads(), Settings = Describe(settings, backbone.Network) },
+            Options = new { options.Content, options.Styles, options.Output, options.CheckpointOutput, options.Width, options.StyleScales, options.Initial, options.PreserveColors, ColorTransfer = options.ColorTransfer?.ToString().ToLowerInvariant() ?? "none", options.LuminanceOnly, options.Scales, options.MinSize, Pooling = options.Pooling.ToString().ToLowerInvariant(), options.Overwrite, Threads = TorchSharp.torch.get_num_threads(), Settings = Describe(settings, backbone.Network) },
             Network = ManifestRecorder.DescribeNetwork(network.Path, network.Source, backbone.Network.Description()),
             Libraries = ManifestRecorder.Libraries(),
             ResumedFrom = resumedManifest is null ? null : Path.GetFullPath(resumedManifest),
         });
         using TransferState? resume = resumeState is null ? null : TransferStateFile.Read(resumeState);
+        IReadOnlyList<ScaleStep> plan = MultiScaleSchedule.Plan(content.Width, content.Height, options.Scales, options.MinSize, settings.Iterations);
         try
         {
+            // A resumed run's state belongs to the final scale, so the coarser ones are not run again.
+            for (int k = resume is null ? 0 : plan.Count - 1; k < plan.Count - 1; k++)
+            {
+                initial = RunCoarseScale(backbone.Network, settings, plan, k, content, styles, initial, reporter, error);
+            }
+
+            if (plan.Count > 1)
+            {
+                error.WriteLine($"Scale {plan.Count}/{plan.Count}: {content.Width}x{content.Height}, {settings.Iterations} iterations");
+            }
+
+            var transfer = new StyleTransfer(backbone.Network, plan.Count > 1 && resume is null ? settings with { InitialNoiseBlend = 0 } : settings);
             foreach (TransferEvent e in transfer.Stylize(content, styles, initial, resume, captureState: true))
             {
                 reporter.Report(e);
@@ -108,6 +120,36 @@ internal static class StyleCommand
         }
 
         return 0;
+    }
+
+    // One coarse scale: content and styles shrunk by the same factor, started from the previous scale's result (or the
+    // initial image / noise), printing the seed's lines but writing no files; returns its result at the next size.
+    private static RgbImage RunCoarseScale(IFeatureNetwork network, StyleTransferSettings settings, IReadOnlyList<ScaleStep> plan, int k, RgbImage content, IReadOnlyList<RgbImage> styles, RgbImage? start, ProgressReporter reporter, TextWriter error)
+    {
+        ScaleStep step = plan[k];
+        double factor = (double)step.Width / content.Width;
+        error.WriteLine($"Scale {k + 1}/{plan.Count}: {step.Width}x{step.Height}, {step.Iterations} iterations");
+        RgbImage scaledContent = ImageResizer.Resize(content, step.Width, step.Height);
+        RgbImage[] scaledStyles = [.. styles.Select(s => ImageResizer.Resize(s, Math.Max(1, (int)Math.Round(s.Width * factor)), Math.Max(1, (int)Math.Round(s.Height * factor))))];
+        RgbImage? scaledStart = start is null ? null : ImageResizer.Resize(start, step.Width, step.Height);
+        StyleTransferSettings scaleSettings = settings with
+        {
+            Iterations = step.Iterations,
+            CheckpointIterations = null,
+            InitialNoiseBlend = k == 0 ? settings.InitialNoiseBlend : 0,
+        };
+        RgbImage? result = null;
+        foreach (TransferEvent e in new StyleTransfer(network, scaleSettings).Stylize(scaledContent, scaledStyles, scaledStart))
+        {
+            reporter.Report(e);
+            if (e is ImageProduced { IsFinal: true } produced)
+            {
+                result = produced.Image;
+            }
+        }
+
+        ScaleStep next = plan[k + 1];
+        return ImageResizer.Resize(result!, next.Width, next.Height);
     }
 
     // Refuses, before the first iteration, a run whose estimated peak exceeds what the machine has free.

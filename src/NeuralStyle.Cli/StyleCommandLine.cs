@@ -45,6 +45,8 @@ internal sealed class StyleCommandLine
     private readonly Option<bool> _lbfgsLineSearch = Optional<bool>("--lbfgs-line-search", "L-BFGS: strong-Wolfe line search (default: fixed steps, as PyTorch without line_search_fn)", null);
     private readonly Option<double?> _average = Optional<double?>("--average", "write the exponential moving average of the image with this decay (e.g. 0.99) instead of the best iterate; both losses go to the manifest", "DECAY");
     private readonly Option<string?> _resume = Optional<string?>("--resume", "continue the run recorded in OUTPUT.json (its arguments; add --iterations N to go further)", "OUTPUT.json");
+    private readonly Option<int> _scales = WithDefault("--scales", "coarse-to-fine scales; --iterations is the final scale's, each coarser scale gets twice the next finer one's (at most 8x)", "N", 1);
+    private readonly Option<int> _minSize = WithDefault("--min-size", "long side of the coarsest scale in pixels (sizes grow geometrically to the output size)", "PX", 128);
     private readonly Option<int?> _maxMemory = Optional<int?>("--max-memory", "refuse to start when the estimated peak memory exceeds this many MiB (default: the memory available now)", "MIB");
     private readonly Option<string?> _smoothing = Optional<string?>("--smoothing", "activation smoothing before the losses: swag or none (default: none for VGG, swag for other backbones)", "SMOOTHING");
 
@@ -62,7 +64,7 @@ internal sealed class StyleCommandLine
             _contentWeightBlend, _styleWeight, _styleLayerWeightExp, _styleBlendWeights, _tvWeight, _learningRate,
             _beta1, _beta2, _epsilon, _initial, _initialNoiseblend, _preserveColors, _pooling, _printIterations,
             _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _styleLoss, _colorTransfer, _luminanceOnly, _optimizer,
-            _lbfgsHistory, _lbfgsLineSearch, _average, _resume,
+            _lbfgsHistory, _lbfgsLineSearch, _average, _resume, _scales, _minSize,
         })
         {
             Root.Options.Add(option);
@@ -118,6 +120,8 @@ internal sealed class StyleCommandLine
         Positive("--threads", result.GetValue(_threads));
         Positive("--max-memory", result.GetValue(_maxMemory));
         Positive("--lbfgs-history", result.GetValue(_lbfgsHistory));
+        Positive("--scales", result.GetValue(_scales));
+        Positive("--min-size", result.GetValue(_minSize));
         OptimizerKind optimizer = result.GetValue(_optimizer) == "lbfgs" ? OptimizerKind.Lbfgs : OptimizerKind.Adam;
 
         var settings = new StyleTransferSettings
@@ -180,6 +184,8 @@ internal sealed class StyleCommandLine
             Overwrite = result.GetValue(_overwrite),
             Threads = result.GetValue(_threads),
             MaxMemoryMiB = result.GetValue(_maxMemory),
+            Scales = result.GetValue(_scales),
+            MinSize = result.GetValue(_minSize),
             ColorTransfer = colorTransfer,
             LuminanceOnly = luminanceOnly,
             Settings = settings,

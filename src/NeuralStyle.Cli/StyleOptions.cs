@@ -37,6 +37,12 @@ internal sealed record StyleOptions
     /// <summary>A memory limit in MiB for the estimate; null = what the system has available.</summary>
     public int? MaxMemoryMiB { get; init; }
 
+    /// <summary>Coarse-to-fine scales (1 = the seed's single scale).</summary>
+    public int Scales { get; init; } = 1;
+
+    /// <summary>Long side of the coarsest scale, in pixels.</summary>
+    public int MinSize { get; init; } = 128;
+
     /// <summary>Match the styles' colour statistics to the content before the transfer (Gatys et al. 2016), or null.</summary>
     public NeuralStyle.Imaging.ColorTransferMethod? ColorTransfer { get; init; }
 

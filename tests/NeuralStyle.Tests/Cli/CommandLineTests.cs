@@ -313,4 +313,26 @@ public class CommandLineTests
         Assert.Equal(1, run.ExitCode);
         Assert.EndsWith("or fewer L-BFGS pairs (--lbfgs-history)", run.ErrorLines[^1]);
     }
+
+    [Fact]
+    public void MultiScaleRunsCoarseToFineAndWritesOnlyTheFinalScalesFiles()
+    {
+        using var temp = new TempDirectory();
+        CliRun run = CliRun.Invoke([.. Base(), "--output", temp.File("o.png"), "--checkpoint-output", temp.File("c%s.png"),
+            "--checkpoint-iterations", "4", "--iterations", "5", "--scales", "3", "--min-size", "16", "--seed", "4"]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        string[] scales = [.. run.ErrorLines.Where(l => l.StartsWith("Scale ", StringComparison.Ordinal))];
+        // 37x29 content: long sides 16, 24, 37; iterations 20, 10, 5.
+        Assert.Equal(["Scale 1/3: 16x13, 20 iterations", "Scale 2/3: 24x19, 10 iterations", "Scale 3/3: 37x29, 5 iterations"], scales);
+        Assert.Equal(["c0.png", "o.json", "o.png", "o.state"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        NeuralStyle.Imaging.RgbImage image = NeuralStyle.Imaging.ImageReader.Read(temp.File("o.png"));
+        Assert.Equal((37, 29), (image.Width, image.Height));
+
+        // The final scale starts from the coarse result, not from noise: its first loss is far below a noise start's.
+        int finalStart = Array.IndexOf(run.ErrorLines, scales[2]);
+        SeedConsoleOutput final = SeedConsoleOutput.Parse(run.ErrorLines[(finalStart + 1)..], out _);
+        CliRun single = CliRun.Invoke([.. Base(), "--output", temp.File("s.png"), "--iterations", "5", "--seed", "4"]);
+        SeedConsoleOutput noise = SeedConsoleOutput.Parse(single.ErrorLines, out _);
+        Assert.True(final.Printed[^1].Total < noise.Printed[^1].Total, $"multi-scale {final.Printed[^1].Total} vs single {noise.Printed[^1].Total}");
+    }
 }

@@ -1,0 +1,40 @@
+namespace NeuralStyle.Transfer;
+
+/// <summary>One step of a coarse-to-fine run: the image size and how many iterations it gets.</summary>
+public sealed record ScaleStep(int Width, int Height, int Iterations);
+
+/// <summary>Coarse-to-fine schedules: most iterations run on few pixels, each scale starting from the last one's result.</summary>
+public static class MultiScaleSchedule
+{
+    /// <summary>
+    /// <paramref name="scales"/> sizes in geometric progression from <paramref name="minSize"/> (long side) up to the
+    /// final size. The final scale gets <paramref name="finalIterations"/>; each coarser one twice as many as the next
+    /// finer one, capped at 8x. With a size ratio of about 2 between scales an iteration there costs a quarter, so every
+    /// coarser scale costs about half the next one.
+    /// </summary>
+    public static IReadOnlyList<ScaleStep> Plan(int finalWidth, int finalHeight, int scales, int minSize, int finalIterations)
+    {
+        if (scales < 1 || minSize < 1 || finalIterations < 1 || finalWidth < 1 || finalHeight < 1)
+        {
+            throw new ArgumentException("scales, minimum size, iterations and sizes must be positive");
+        }
+
+        int longSide = Math.Max(finalWidth, finalHeight);
+        if (scales == 1 || minSize >= longSide)
+        {
+            return [new ScaleStep(finalWidth, finalHeight, finalIterations)];
+        }
+
+        var steps = new List<ScaleStep>();
+        for (int k = 0; k < scales; k++)
+        {
+            double ratio = k == scales - 1 ? 1 : Math.Pow((double)minSize / longSide, (double)(scales - 1 - k) / (scales - 1));
+            int width = Math.Max(1, (int)Math.Round(finalWidth * ratio));
+            int height = Math.Max(1, (int)Math.Round(finalHeight * ratio));
+            int iterations = finalIterations * (1 << Math.Min(3, scales - 1 - k));
+            steps.Add(new ScaleStep(width, height, iterations));
+        }
+
+        return steps;
+    }
+}
