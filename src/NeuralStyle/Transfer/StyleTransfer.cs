@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using NeuralStyle.Imaging;
 using NeuralStyle.Tensors;
-using NeuralStyle.Transfer.Losses;
 using NeuralStyle.Transfer.Optimizers;
 using static TorchSharp.torch;
 
