@@ -15,17 +15,7 @@ public static class LuminanceTransfer
     public static RgbImage Luminance(RgbImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var p = image.Pixels;
-        var result = new float[p.Length];
-        for (var i = 0; i < p.Length; i += 3)
-        {
-            var y = ColorTransforms.Luma(p[i], p[i + 1], p[i + 2]);
-            result[i] = y;
-            result[i + 1] = y;
-            result[i + 2] = y;
-        }
-
-        return new RgbImage(image.Width, image.Height, result);
+        return GreyFromLuma(image, y => y);
     }
 
     /// <summary>
@@ -44,18 +34,23 @@ public static class LuminanceTransfer
         var (styleMean, styleVariance) = LumaStatistics(styleLuma);
         var (contentMean, contentVariance) = LumaStatistics(contentLuma);
         var gain = Math.Sqrt(contentVariance / Math.Max(styleVariance, 1e-6));
+        return GreyFromLuma(styleLuma, y => (float)((gain * (y - styleMean)) + contentMean));
+    }
 
-        var p = styleLuma.Pixels;
+    // A grey image (R = G = B) whose value is map(luma) of each pixel of image.
+    private static RgbImage GreyFromLuma(RgbImage image, Func<float, float> map)
+    {
+        var p = image.Pixels;
         var result = new float[p.Length];
         for (var i = 0; i < p.Length; i += 3)
         {
-            var y = (float)((gain * (ColorTransforms.Luma(p[i], p[i + 1], p[i + 2]) - styleMean)) + contentMean);
+            var y = map(ColorTransforms.Luma(p[i], p[i + 1], p[i + 2]));
             result[i] = y;
             result[i + 1] = y;
             result[i + 2] = y;
         }
 
-        return new RgbImage(styleLuma.Width, styleLuma.Height, result);
+        return new RgbImage(image.Width, image.Height, result);
     }
 
     /// <summary>The luminance of <paramref name="stylizedLuma"/> with the Cb/Cr of <paramref name="content"/>, back in RGB.</summary>
