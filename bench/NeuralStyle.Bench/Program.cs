@@ -14,6 +14,13 @@ using TorchSharp;
 //        [--warmup 2] [--rounds 2] [--threads 2] [--python /usr/bin/python3] [--no-pytorch]
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- mat-memory FILE.mat   (peak memory of reading a .mat)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- vgg-memory FILE.mat   (same, loading VGG to relu5_1)
+//        dotnet run -c Release --project bench/NeuralStyle.Bench -- time-to-loss [--sizes 256 512] [--iterations 300]
+//            (wall time of each optimiser and schedule to reach the seed recipe's loss; see TimeToLoss.cs)
+if (args.Length > 0 && args[0] == "time-to-loss")
+{
+    return TimeToLoss.Run(args);
+}
+
 if (args.Length == 2 && args[0] is "mat-memory" or "vgg-memory")
 {
     if (!File.Exists(args[1]))
@@ -56,7 +63,7 @@ if (sizes.Count == 0)
 }
 
 NeuralStyle.Tensors.TorchThreads.Configure(threads);
-string script = Path.Combine(FindRepositoryRoot(), "bench", "pytorch_reference.py");
+string script = Path.Combine(Repository.Root(), "bench", "pytorch_reference.py");
 Console.WriteLine($"threads {threads}, {iterations} timed iterations after {warmup} warm-up, {rounds} rounds; TorchSharp {typeof(torch).Assembly.GetName().Version}");
 Console.WriteLine("| size | NeuralStyle s/it (median) | PyTorch s/it (median) | ratio PyTorch/NeuralStyle |");
 Console.WriteLine("|---|---|---|---|");
@@ -163,15 +170,4 @@ static double Median(List<double> values)
     var sorted = values.OrderBy(v => v).ToList();
     int n = sorted.Count;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
-}
-
-static string FindRepositoryRoot()
-{
-    string? dir = AppContext.BaseDirectory;
-    while (dir is not null && !File.Exists(Path.Combine(dir, "NeuralStyle.sln")))
-    {
-        dir = Path.GetDirectoryName(dir);
-    }
-
-    return dir ?? Directory.GetCurrentDirectory();
 }

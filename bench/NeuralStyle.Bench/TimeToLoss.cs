@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+/// <summary>
+/// Wall time each configuration of the `neural-style` command needs to reach the loss that the seed's recipe (Adam,
+/// learning rate 10, 1000 iterations, single scale) ends with, at each size.
+/// </summary>
+/// <remarks>
+/// Every configuration runs as its own process (the built CLI) on the same content, style and starting image, with
+/// --print-iterations 1, so that OUTPUT.json records the loss of every iteration with its time since the run started
+/// (network loading and any coarser scales included). Only the final scale's losses count: a coarser scale's loss is
+/// of another objective. The figure is the time of the first iteration whose printed loss is at or below the recipe's
+/// final one; "not reached" means not within the configuration's iterations.
+/// </remarks>
+internal static class TimeToLoss
+{
+    private sealed record Configuration(string Name, string[] Arguments);
+
+    private sealed record Outcome(string Name, int? Iteration, double? Seconds, double WallSeconds, double FinalLoss, double BestLoss, string Arguments);
+
+    public static int Run(string[] args)
+    {
+        var sizes = new List<int>();
+        string content = "examples/astronaut.png", style = "examples/brick.png", output = Path.Combine(Path.GetTempPath(), "time-to-loss");
+        int threads = 2, recipeIterations = 1000, iterations = 300;
+        for (int a = 1; a < args.Length; a++)
+        {
+            switch (args[a])
+            {
+                case "--sizes":
+                    while (a + 1 < args.Length && !args[a + 1].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        sizes.Add(int.Parse(args[++a], CultureInfo.InvariantCulture));
+                    }
+
+                    break;
+                case "--content": content = args[++a]; break;
+                case "--style": style = args[++a]; break;
+                case "--threads": threads = int.Parse(args[++a], CultureInfo.InvariantCulture); break;
+                case "--recipe-iterations": recipeIterations = int.Parse(args[++a], CultureInfo.InvariantCulture); break;
+                case "--iterations": iterations = int.Parse(args[++a], CultureInfo.InvariantCulture); break;
+                case "--output": output = args[++a]; break;
+                default: Console.Error.WriteLine($"unknown argument {args[a]}"); return 2;
+            }
+        }
+
+        if (sizes.Count == 0)
+        {
+            sizes = [256, 512];
+        }
+
+        string root = Repository.Root();
+        string cli = Path.Combine(root, "src", "NeuralStyle.Cli", "bin", "Release", "net10.0", "neural-style.dll");
+        if (!File.Exists(cli))
+        {
+            Console.Error.WriteLine($"{cli} does not exist: run `dotnet build -c Release src/NeuralStyle.Cli` first");
+            return 2;
+        }
+
+        Directory.CreateDirectory(output);
+        var report = new StringBuilder();
+        foreach (int size in sizes)
+        {
+            string[] common =
+            [
+                "--content", Path.Combine(root, content), "--styles", Path.Combine(root, style), "--initial", Path.Combine(root, content),
+                "--width", size.ToString(CultureInfo.InvariantCulture), "--print-iterations", "1", "--overwrite",
+                "--threads", threads.ToString(CultureInfo.InvariantCulture), "--seed", "1",
+            ];
+            string half = (size / 2).ToString(CultureInfo.InvariantCulture), quarter = (size / 4).ToString(CultureInfo.InvariantCulture);
+            string n = iterations.ToString(CultureInfo.InvariantCulture);
+            Configuration recipe = new("seed recipe: Adam, learning rate 10", ["--learning-rate", "10", "--iterations", recipeIterations.ToString(CultureInfo.InvariantCulture)]);
+            Configuration[] candidates =
+            [
+                new("Adam (default learning rate)", ["--iterations", n]),
+                new("Adam, 2 scales", ["--scales", "2", "--min-size", half, "--iterations", n]),
+                new("Adam, 3 scales", ["--scales", "3", "--min-size", quarter, "--iterations", n]),
+                new("L-BFGS", ["--optimizer", "lbfgs", "--iterations", n]),
+                new("L-BFGS, line search", ["--optimizer", "lbfgs", "--lbfgs-line-search", "--iterations", (iterations / 2).ToString(CultureInfo.InvariantCulture)]),
+                new("L-BFGS, 2 scales", ["--optimizer", "lbfgs", "--scales", "2", "--min-size", half, "--iterations", n]),
+            ];
+
+            Outcome target = RunOne(cli, common, recipe, Path.Combine(output, $"{size}-recipe.png"), double.NegativeInfinity);
+            double goal = target.FinalLoss;
+            var outcomes = new List<Outcome> { target with { Iteration = recipeIterations, Seconds = target.WallSeconds } };
+            for (int c = 0; c < candidates.Length; c++)
+            {
+                outcomes.Add(RunOne(cli, common, candidates[c], Path.Combine(output, $"{size}-{c}.png"), goal));
+            }
+
+            report.AppendLine(CultureInfo.InvariantCulture, $"{size}x{size} ({content} + {style}, from the content image, {threads} threads): target {goal:0.0}, the recipe's loss after {recipeIterations} iterations");
+            report.AppendLine();
+            report.AppendLine("| configuration | iterations to reach it (final scale) | seconds to reach it | sooner than the recipe | whole run, s | final loss | arguments |");
+            report.AppendLine("|---|---|---|---|---|---|---|");
+            foreach (Outcome o in outcomes)
+            {
+                string reached = o.Seconds is double s ? s.ToString("0.0", CultureInfo.InvariantCulture) : "not reached";
+                string ratio = o.Seconds is double t ? (target.WallSeconds / t).ToString("0.0", CultureInfo.InvariantCulture) + "x" : "-";
+                string its = o.Iteration?.ToString(CultureInfo.InvariantCulture) ?? "-";
+                report.AppendLine(CultureInfo.InvariantCulture, $"| {o.Name} | {its} | {reached} | {ratio} | {o.WallSeconds:0.0} | {o.FinalLoss:0.0} | `{o.Arguments}` |");
+            }
+
+            report.AppendLine();
+            Console.Write(report.ToString());
+            report.Clear();
+        }
+
+        return 0;
+    }
+
+    private static Outcome RunOne(string cli, string[] common, Configuration configuration, string outputPath, double goal)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(cli);
+        foreach (string a in common.Concat(configuration.Arguments).Concat(["--output", outputPath]))
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        Console.Error.WriteLine($"running {configuration.Name}: {string.Join(' ', configuration.Arguments)}");
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet");
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{configuration.Name} failed ({process.ExitCode}): {stderr}{stdout.Result}");
+        }
+
+        using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(outputPath, ".json")));
+        JsonElement[] losses = [.. manifest.RootElement.GetProperty("losses").EnumerateArray()];
+
+        // The final scale's records are those after the last restart of the iteration count.
+        int first = Array.FindLastIndex(losses, l => l.GetProperty("iteration").GetInt32() == 1);
+        JsonElement[] final = losses[first..];
+        JsonElement? hit = final.Cast<JsonElement?>().FirstOrDefault(l => l!.Value.GetProperty("total").GetDouble() <= goal);
+        return new Outcome(
+            configuration.Name,
+            hit?.GetProperty("iteration").GetInt32(),
+            hit?.GetProperty("elapsedSeconds").GetDouble(),
+            manifest.RootElement.GetProperty("wallSeconds").GetDouble(),
+            final[^1].GetProperty("total").GetDouble(),
+            final.Min(l => l.GetProperty("total").GetDouble()),
+            string.Join(' ', configuration.Arguments));
+    }
+}

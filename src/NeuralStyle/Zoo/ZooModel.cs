@@ -1,0 +1,27 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Zoo;
+
+/// <summary>A network of the zoo: a TorchSharp module whose state-dict keys are those of its reference implementation.</summary>
+/// <remarks>
+/// Submodules are called with <c>call()</c>, never <c>forward()</c>, so that forward hooks fire: summaries, multiply-add
+/// counts and feature extraction by layer name all rely on hooks.
+/// </remarks>
+public abstract class ZooModel : nn.Module<Tensor, Tensor>
+{
+    /// <summary>Creates the module; <paramref name="name"/> is the zoo name (for example "resnet18").</summary>
+    protected ZooModel(string name)
+        : base(name)
+    {
+    }
+
+    /// <summary>The main output and, in training mode, the outputs of the auxiliary heads (GoogLeNet's aux1/aux2, Inception v3's AuxLogits).</summary>
+    /// <remarks>The default has no auxiliary heads. Models with heads override this and make <c>forward</c> return its <see cref="ZooOutput.Main"/>.</remarks>
+    public virtual ZooOutput ForwardAll(Tensor input) => new(forward(input), []);
+}
+
+/// <summary>What <see cref="ZooModel.ForwardAll"/> returns.</summary>
+/// <param name="Main">The model's output (logits, or the segmentation map for ENet).</param>
+/// <param name="Auxiliary">Named auxiliary outputs (empty in evaluation mode and for models without heads).</param>
+public sealed record ZooOutput(Tensor Main, IReadOnlyList<KeyValuePair<string, Tensor>> Auxiliary);
