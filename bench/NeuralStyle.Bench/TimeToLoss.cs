@@ -24,7 +24,7 @@ internal static class TimeToLoss
     {
         var sizes = new List<int>();
         string content = "examples/astronaut.png", style = "examples/brick.png", output = Path.Combine(Path.GetTempPath(), "time-to-loss");
-        int threads = 2, recipeIterations = 1000, iterations = 300;
+        int threads = 2, recipeIterations = 1000, iterations = 300, coarseIterations = 100;
         for (int a = 1; a < args.Length; a++)
         {
             switch (args[a])
@@ -40,6 +40,7 @@ internal static class TimeToLoss
                 case "--style": style = args[++a]; break;
                 case "--threads": threads = int.Parse(args[++a], CultureInfo.InvariantCulture); break;
                 case "--recipe-iterations": recipeIterations = int.Parse(args[++a], CultureInfo.InvariantCulture); break;
+                case "--coarse-iterations": coarseIterations = int.Parse(args[++a], CultureInfo.InvariantCulture); break;
                 case "--iterations": iterations = int.Parse(args[++a], CultureInfo.InvariantCulture); break;
                 case "--output": output = args[++a]; break;
                 default: Console.Error.WriteLine($"unknown argument {args[a]}"); return 2;
@@ -69,17 +70,15 @@ internal static class TimeToLoss
                 "--width", size.ToString(CultureInfo.InvariantCulture), "--print-iterations", "1", "--overwrite",
                 "--threads", threads.ToString(CultureInfo.InvariantCulture), "--seed", "1",
             ];
-            string half = (size / 2).ToString(CultureInfo.InvariantCulture), quarter = (size / 4).ToString(CultureInfo.InvariantCulture);
+            string coarse = coarseIterations.ToString(CultureInfo.InvariantCulture), quarter = (size / 4).ToString(CultureInfo.InvariantCulture);
             string n = iterations.ToString(CultureInfo.InvariantCulture);
-            Configuration recipe = new("seed recipe: Adam, learning rate 10", ["--learning-rate", "10", "--iterations", recipeIterations.ToString(CultureInfo.InvariantCulture)]);
+            Configuration recipe = new("seed recipe: Adam, learning rate 10", ["--recipe", "seed", "--learning-rate", "10", "--iterations", recipeIterations.ToString(CultureInfo.InvariantCulture)]);
             Configuration[] candidates =
             [
-                new("Adam (default learning rate)", ["--iterations", n]),
-                new("Adam, 2 scales", ["--scales", "2", "--min-size", half, "--iterations", n]),
-                new("Adam, 3 scales", ["--scales", "3", "--min-size", quarter, "--iterations", n]),
-                new("L-BFGS", ["--optimizer", "lbfgs", "--iterations", n]),
-                new("L-BFGS, line search", ["--optimizer", "lbfgs", "--lbfgs-line-search", "--iterations", (iterations / 2).ToString(CultureInfo.InvariantCulture)]),
-                new("L-BFGS, 2 scales", ["--optimizer", "lbfgs", "--scales", "2", "--min-size", half, "--iterations", n]),
+                new("Adam (the backbone's learning rate)", ["--optimizer", "adam", "--scales", "1", "--iterations", n]),
+                new("L-BFGS", ["--optimizer", "lbfgs", "--scales", "1", "--iterations", n]),
+                new("Adam, 3 scales", ["--optimizer", "adam", "--scales", "3", "--min-size", quarter, "--coarse-iterations", coarse, "--iterations", n]),
+                new("L-BFGS, 3 scales", ["--optimizer", "lbfgs", "--scales", "3", "--min-size", quarter, "--coarse-iterations", coarse, "--iterations", n]),
             ];
 
             Outcome target = RunOne(cli, common, recipe, Path.Combine(output, $"{size}-recipe.png"), double.NegativeInfinity);

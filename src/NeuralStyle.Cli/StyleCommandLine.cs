@@ -40,13 +40,15 @@ internal sealed class StyleCommandLine
     private readonly Option<string> _styleLoss = WithDefault("--style-loss", "style statistic: gram (the seed), meanstd (per-channel mean and std), w2 (Wasserstein-2 between Gaussian fits), sliced (sliced Wasserstein, fresh random projections each step)", "STYLE_LOSS", "gram");
     private readonly Option<string> _colorTransfer = WithDefault("--color-transfer", "before transfer, match each style image's colour mean and covariance to the content's: histogram (Cholesky) or histogram-sqrt (symmetric square roots); none keeps the style's colours", "MODE", "none");
     private readonly Option<bool> _luminanceOnly = Optional<bool>("--luminance-only", "transfer on luminance only (style luminance matched to the content's), then recombine with the content's chroma", null);
-    private readonly Option<string> _optimizer = WithDefault("--optimizer", "adam (the seed's, TensorFlow form) or lbfgs", "OPTIMIZER", "adam");
+    private readonly Option<string?> _optimizer = Optional<string?>("--optimizer", "adam (the seed's, TensorFlow form) or lbfgs (default: lbfgs; adam with --recipe seed)", "OPTIMIZER");
+    private readonly Option<string> _recipe = WithDefault("--recipe", "default optimiser and schedule: ours (L-BFGS over 3 scales, chosen by measurement) or seed (Adam on one scale, as the seed); explicit flags override it", "RECIPE", "ours");
     private readonly Option<int> _lbfgsHistory = WithDefault("--lbfgs-history", "L-BFGS correction pairs kept (each costs two image-sized tensors)", "PAIRS", 100);
     private readonly Option<bool> _lbfgsLineSearch = Optional<bool>("--lbfgs-line-search", "L-BFGS: strong-Wolfe line search (default: fixed steps, as PyTorch without line_search_fn)", null);
     private readonly Option<double?> _average = Optional<double?>("--average", "write the exponential moving average of the image with this decay (e.g. 0.99) instead of the best iterate; both losses go to the manifest", "DECAY");
     private readonly Option<string?> _resume = Optional<string?>("--resume", "continue the run recorded in OUTPUT.json (its arguments; add --iterations N to go further)", "OUTPUT.json");
-    private readonly Option<int> _scales = WithDefault("--scales", "coarse-to-fine scales; --iterations is the final scale's, each coarser scale gets twice the next finer one's (at most 8x)", "N", 1);
-    private readonly Option<int> _minSize = WithDefault("--min-size", "long side of the coarsest scale in pixels (sizes grow geometrically to the output size)", "PX", 128);
+    private readonly Option<int?> _scales = Optional<int?>("--scales", "coarse-to-fine scales; --iterations is the final scale's, --coarse-iterations each coarser one's (default: 3; 1 with --recipe seed)", "N");
+    private readonly Option<int> _coarseIterations = WithDefault("--coarse-iterations", "iterations of every coarser scale", "N", StyleRecipe.DefaultCoarseIterations);
+    private readonly Option<int?> _minSize = Optional<int?>("--min-size", "long side of the coarsest scale in pixels; sizes grow geometrically to the output size (default: a quarter of the output's long side, at least 64)", "PX");
     private readonly Option<int?> _maxMemory = Optional<int?>("--max-memory", "refuse to start when the estimated peak memory exceeds this many MiB (default: the memory available now)", "MIB");
     private readonly Option<string?> _smoothing = Optional<string?>("--smoothing", "activation smoothing before the losses: swag or none (default: none for VGG, swag for other backbones)", "SMOOTHING");
 
@@ -57,14 +59,15 @@ internal sealed class StyleCommandLine
         _styleLoss.AcceptOnlyFromAmong("gram", "meanstd", "w2", "sliced");
         _colorTransfer.AcceptOnlyFromAmong("none", "histogram", "histogram-sqrt");
         _optimizer.AcceptOnlyFromAmong("adam", "lbfgs");
+        _recipe.AcceptOnlyFromAmong("ours", "seed");
         Root = new RootCommand("Neural style transfer (Gatys et al.): paints the content image in the style of the style images.");
         foreach (Option option in new Option[]
         {
             _content, _styles, _output, _checkpointOutput, _iterations, _width, _styleScales, _network, _contentWeight,
             _contentWeightBlend, _styleWeight, _styleLayerWeightExp, _styleBlendWeights, _tvWeight, _learningRate,
             _beta1, _beta2, _epsilon, _initial, _initialNoiseblend, _preserveColors, _pooling, _printIterations,
-            _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _styleLoss, _colorTransfer, _luminanceOnly, _optimizer,
-            _lbfgsHistory, _lbfgsLineSearch, _average, _resume, _scales, _minSize,
+            _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _styleLoss, _colorTransfer, _luminanceOnly, _recipe, _optimizer,
+            _lbfgsHistory, _lbfgsLineSearch, _average, _resume, _scales, _coarseIterations, _minSize,
         })
         {
             Root.Options.Add(option);
@@ -122,7 +125,14 @@ internal sealed class StyleCommandLine
         Positive("--lbfgs-history", result.GetValue(_lbfgsHistory));
         Positive("--scales", result.GetValue(_scales));
         Positive("--min-size", result.GetValue(_minSize));
-        OptimizerKind optimizer = result.GetValue(_optimizer) == "lbfgs" ? OptimizerKind.Lbfgs : OptimizerKind.Adam;
+        Positive("--coarse-iterations", result.GetValue(_coarseIterations));
+        bool seedRecipe = result.GetValue(_recipe) == "seed";
+        OptimizerKind optimizer = result.GetValue(_optimizer) switch
+        {
+            "lbfgs" => OptimizerKind.Lbfgs,
+            "adam" => OptimizerKind.Adam,
+            _ => seedRecipe ? OptimizerKind.Adam : StyleRecipe.DefaultOptimizer,
+        };
 
         var settings = new StyleTransferSettings
         {
@@ -184,8 +194,9 @@ internal sealed class StyleCommandLine
             Overwrite = result.GetValue(_overwrite),
             Threads = result.GetValue(_threads),
             MaxMemoryMiB = result.GetValue(_maxMemory),
-            Scales = result.GetValue(_scales),
+            Scales = result.GetValue(_scales) ?? (seedRecipe ? 1 : StyleRecipe.DefaultScales),
             MinSize = result.GetValue(_minSize),
+            CoarseIterations = result.GetValue(_coarseIterations),
             ColorTransfer = colorTransfer,
             LuminanceOnly = luminanceOnly,
             Settings = settings,
