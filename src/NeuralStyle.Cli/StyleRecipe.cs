@@ -13,6 +13,16 @@ internal static class StyleRecipe
     /// <summary>Our default optimiser.</summary>
     public const OptimizerKind DefaultOptimizer = OptimizerKind.Lbfgs;
 
+    /// <summary>The optimiser when --optimizer is not given.</summary>
+    /// <remarks>
+    /// Adam when the seed's recipe is asked for, when one of Adam's own flags is given (--learning-rate, --beta1, --beta2,
+    /// --epsilon: a seed command line means Adam, and an Adam step size of 10 would wreck L-BFGS, whose step is 1), and
+    /// for a stochastic style loss (sliced draws new directions every step, and L-BFGS's curvature pairs assume one
+    /// fixed function).
+    /// </remarks>
+    public static OptimizerKind OptimizerFor(bool seedRecipe, bool adamParameterGiven, bool stochasticLoss) =>
+        seedRecipe || adamParameterGiven || stochasticLoss ? OptimizerKind.Adam : DefaultOptimizer;
+
     /// <summary>Our default number of scales.</summary>
     public const int DefaultScales = 3;
 
