@@ -1,3 +1,4 @@
+using NeuralStyle.Tests.Support;
 using NeuralStyle.Zoo;
 using NeuralStyle.Zoo.GoogLeNet;
 using TorchSharp;
@@ -197,5 +198,11 @@ public sealed class GoogLeNetTests(GoogLeNetFixture fixture, ITestOutputHelper o
     {
         using ZooModel transform = ModelZoo.Create("googlenet", new ZooOptions(TransformInput: true));
         AssertHashedAgreement(Model, transform, "googlenet", output);
+    }
+
+    [Fact]
+    public void Agrees_with_torchvision_on_its_own_random_weights_loaded_strictly()
+    {
+        TorchvisionAgreement.Check("googlenet", output: output).AssertAgrees(1e-4);
     }
 }

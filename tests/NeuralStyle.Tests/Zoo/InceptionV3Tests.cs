@@ -1,3 +1,4 @@
+using NeuralStyle.Tests.Support;
 using NeuralStyle.Zoo;
 using NeuralStyle.Zoo.InceptionV3;
 using TorchSharp;
@@ -173,5 +174,11 @@ public sealed class InceptionV3Tests(InceptionV3Fixture fixture, ITestOutputHelp
     {
         using ZooModel transform = ModelZoo.Create("inception_v3", new ZooOptions(TransformInput: true));
         AssertHashedAgreement(Model, transform, "inception_v3", output);
+    }
+
+    [Fact]
+    public void Agrees_with_torchvision_on_its_own_random_weights_loaded_strictly()
+    {
+        TorchvisionAgreement.Check("inception_v3", output: output).AssertAgrees(1e-4);
     }
 }
