@@ -1,3 +1,4 @@
+using NeuralStyle.Tests.Support;
 using NeuralStyle.Zoo;
 using NeuralStyle.Zoo.AlexNet;
 using Xunit;
@@ -20,6 +21,9 @@ public class AlexNetTests(ITestOutputHelper output)
         ClassicZooChecks.AssertDropoutOnlyInTraining(model, info.Input);
         ClassicZooChecks.AssertBackward(model, info.Input);
     }
+
+    [Fact]
+    public void TorchvisionAlexNetAgreesWithTorchvision() => TorchvisionAgreement.Check("alexnet", batch: 2, output: output).AssertAgrees(1e-4);
 
     [Fact]
     public void OriginalAlexNetMeetsTheCriteria()

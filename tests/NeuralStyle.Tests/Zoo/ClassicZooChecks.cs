@@ -1,5 +1,7 @@
 using System.Text.Json;
 using NeuralStyle.Tests.Support;
+using NeuralStyle.Weights.Npy;
+using NeuralStyle.Weights.PyTorch;
 using NeuralStyle.Zoo;
 using TorchSharp;
 using Xunit;
@@ -38,12 +40,12 @@ internal static class ClassicZooChecks
         Assert.Equal(expected, actual);
     }
 
-    /// <summary>Output shape batch x classes at <paramref name="input"/> for batches 1 and 2, in evaluation mode.</summary>
-    public static void AssertOutputShapes(ZooModel model, InputShape input, int classes)
+    /// <summary>Output shape batch x classes at <paramref name="input"/> for <paramref name="batches"/> (default 1 and 2), in evaluation mode.</summary>
+    public static void AssertOutputShapes(ZooModel model, InputShape input, int classes, params int[] batches)
     {
         model.eval();
         using var noGrad = no_grad();
-        foreach (int batch in new[] { 1, 2 })
+        foreach (int batch in batches.Length == 0 ? [1, 2] : batches)
         {
             using Tensor x = randn(batch, input.Channels, input.Height, input.Width);
             using Tensor y = model.call(x);
@@ -164,24 +166,12 @@ internal static class ClassicZooChecks
         return equal.item<bool>();
     }
 
-    /// <summary>Loads a torch.save'd state dict under Fixtures/zoo strictly (stand-in until the zoo-weights reader is merged).</summary>
+    /// <summary>Loads a torch.save'd state dict under Fixtures/zoo strictly.</summary>
     public static void LoadStateDict(nn.Module model, params string[] path) =>
-        TorchSharp.PyBridge.PyBridgeModuleExtensions.load_py(model, Path.Combine([Fixtures.Root, "zoo", .. path]), strict: true);
+        PyTorchCheckpoint.LoadInto(model, Path.Combine([Fixtures.Root, "zoo", .. path]), strict: true);
 
-    /// <summary>A float32 C-order .npy fixture under Fixtures/zoo (stand-in until the zoo-weights reader is merged).</summary>
-    public static Tensor ReadNpy(params string[] path)
-    {
-        byte[] bytes = File.ReadAllBytes(Path.Combine([Fixtures.Root, "zoo", .. path]));
-        int headerLength = BitConverter.ToUInt16(bytes, 8);
-        string header = System.Text.Encoding.ASCII.GetString(bytes, 10, headerLength);
-        Assert.Contains("'descr': '<f4'", header);
-        Assert.Contains("'fortran_order': False", header);
-        string shapeText = header[(header.IndexOf("'shape': (", StringComparison.Ordinal) + 10)..];
-        long[] shape = [.. shapeText[..shapeText.IndexOf(')')].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(long.Parse)];
-        float[] values = new float[(bytes.Length - 10 - headerLength) / 4];
-        Buffer.BlockCopy(bytes, 10 + headerLength, values, 0, values.Length * 4);
-        return tensor(values, shape);
-    }
+    /// <summary>A .npy fixture under Fixtures/zoo as a float32 tensor.</summary>
+    public static Tensor ReadNpy(params string[] path) => NpyFile.ReadTensor(Path.Combine([Fixtures.Root, "zoo", .. path]));
 
     /// <summary>Largest absolute difference and that difference relative to the largest reference magnitude.</summary>
     public static (double MaxAbs, double Relative) Difference(Tensor actual, Tensor expected)

@@ -1,11 +1,13 @@
+using NeuralStyle.Tests.Support;
 using NeuralStyle.Zoo;
 using Xunit;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace NeuralStyle.Tests.Zoo;
 
 /// <summary>torchvision's SqueezeNet 1.0 and 1.1.</summary>
-public class SqueezeNetTests
+public class SqueezeNetTests(ITestOutputHelper output)
 {
     public static TheoryData<string> Names => new(["squeezenet1_0", "squeezenet1_1"]);
 
@@ -22,6 +24,10 @@ public class SqueezeNetTests
         ClassicZooChecks.AssertDropoutOnlyInTraining(model, info.Input);
         ClassicZooChecks.AssertBackward(model, info.Input);
     }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void AgreesWithTorchvision(string name) => TorchvisionAgreement.Check(name, batch: 2, output: output).AssertAgrees(1e-4);
 
     [Fact]
     public void FireConcatenatesTheExpansionsAfterTheirReLUs()

@@ -1,11 +1,13 @@
+using NeuralStyle.Tests.Support;
 using NeuralStyle.Zoo;
 using Xunit;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace NeuralStyle.Tests.Zoo;
 
 /// <summary>torchvision's VGG-11 .. VGG-19, plain and with batch norm: one test per model, which builds it once (550 MB of weights).</summary>
-public class VggTests
+public class VggTests(ITestOutputHelper output)
 {
     public static TheoryData<string> Names => new(["vgg11", "vgg13", "vgg16", "vgg19", "vgg11_bn", "vgg13_bn", "vgg16_bn", "vgg19_bn"]);
 
@@ -29,7 +31,16 @@ public class VggTests
 
         ClassicZooChecks.AssertDropoutOnlyInTraining(model, small);
         ClassicZooChecks.AssertBackward(model, small);
-        ClassicZooChecks.AssertOutputShapes(model, info.Input, 1000);
+        // Batch 2 here; batch 1 at 224x224 is the agreement run below, which also requires the reference's shape [1, 1000].
+        ClassicZooChecks.AssertOutputShapes(model, info.Input, 1000, 2);
+
+        // Last: torchvision's random weights replace ours (strict load), batch 1 at 224x224 in evaluation mode.
+        using var directory = new TempDirectory();
+        ReferenceRun run = TorchvisionReference.Run(name, directory.Path, batch: 1);
+        AgreementResult agreement = TorchvisionAgreement.Compare(name, model, run);
+        output.WriteLine(agreement.ToString());
+        Assert.Equal([1L, 1000], agreement.Shape);
+        agreement.AssertAgrees(1e-4);
     }
 
     [Fact]
