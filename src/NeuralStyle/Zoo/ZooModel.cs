@@ -19,6 +19,11 @@ public abstract class ZooModel : nn.Module<Tensor, Tensor>
     /// <summary>The main output and, in training mode, the outputs of the auxiliary heads (GoogLeNet's aux1/aux2, Inception v3's AuxLogits).</summary>
     /// <remarks>The default has no auxiliary heads. Models with heads override this and make <c>forward</c> return its <see cref="ZooOutput.Main"/>.</remarks>
     public virtual ZooOutput ForwardAll(Tensor input) => new(forward(input), []);
+
+    /// <summary>The state dict in PyTorch's order (each module's parameters, then its buffers, then its children), as a checkpoint lists it.</summary>
+    /// <remarks>TorchSharp's own lists every parameter of the tree before any buffer: see <see cref="Blocks.PyTorchStateDict"/>.</remarks>
+    public override Dictionary<string, Tensor> state_dict(Dictionary<string, Tensor>? destination = null, string? prefix = null) =>
+        Blocks.PyTorchStateDict.Collect(this, destination, prefix);
 }
 
 /// <summary>What <see cref="ZooModel.ForwardAll"/> returns.</summary>

@@ -7,7 +7,7 @@ namespace NeuralStyle.Zoo.Blocks;
 /// <remarks>
 /// TorchSharp's <c>Module.state_dict</c> lists every parameter of the whole tree before any buffer, so a model with
 /// batch norm gets <c>features.4.weight</c> before <c>features.1.running_mean</c>; PyTorch (and so a checkpoint's key
-/// order) interleaves them per module. Models with buffers override <c>state_dict</c> with <see cref="Collect"/>.
+/// order) interleaves them per module. <see cref="ZooModel"/> overrides <c>state_dict</c> with <see cref="Collect"/>.
 /// </remarks>
 public static class PyTorchStateDict
 {

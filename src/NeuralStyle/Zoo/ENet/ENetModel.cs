@@ -99,10 +99,6 @@ public sealed class ENetModel : ZooModel
         return _final.call(x).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The state dict in PyTorch's order (each module's parameters, then its buffers, then its children).</summary>
-    public override Dictionary<string, Tensor> state_dict(Dictionary<string, Tensor>? destination = null, string? prefix = null) =>
-        PyTorchStateOrder.StateDict(this, destination, prefix);
-
     private T Register<T>(string name, T module)
         where T : nn.Module
     {

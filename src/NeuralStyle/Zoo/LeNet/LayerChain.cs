@@ -22,11 +22,6 @@ public abstract class LayerChain : ZooModel
     }
 
     /// <inheritdoc />
-    /// <remarks>In PyTorch's order (buffers next to their layer's parameters): see <see cref="PyTorchStateDict"/>.</remarks>
-    public override Dictionary<string, Tensor> state_dict(Dictionary<string, Tensor>? destination = null, string? prefix = null) =>
-        PyTorchStateDict.Collect(this, destination, prefix);
-
-    /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
         Tensor x = _layers[0].call(input);

@@ -71,10 +71,6 @@ public sealed class ResNetModel : ZooModel
         return _fc.call(x).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The state dict in PyTorch's order (each module's parameters, then its buffers, then its children).</summary>
-    public override Dictionary<string, Tensor> state_dict(Dictionary<string, Tensor>? destination = null, string? prefix = null) =>
-        PyTorchStateOrder.StateDict(this, destination, prefix);
-
     private static Sequential Stage(bool bottleneck, ref long inplanes, long planes, int expansion, int count, long stride)
     {
         var blocks = new (string, nn.Module<Tensor, Tensor>)[count];
