@@ -80,7 +80,7 @@ public class InspectionTests
         ModelSummary summary = ModelSummary.Create(model, InspectionTinyModel.Input);
 
         string table = summary.ToTable();
-        Assert.Contains("tiny, input 1x3x8x8", table);
+        Assert.Contains("tiny, input 1x3x8x8, output 1x5", table);
         string[] lines = table.Split('\n');
         string stem = lines.Single(l => l.StartsWith("stem.0 (Conv2d)", StringComparison.Ordinal));
         Assert.Contains("1x8x8x8", stem);

@@ -7,15 +7,17 @@ internal static class ForwardTrace
 {
     /// <summary>
     /// The calls of a forward pass in evaluation mode on zeros of <paramref name="batch"/> x <paramref name="input"/>,
-    /// in completion order (a container after its children); the model's mode is restored afterwards.
+    /// in completion order (a container after its children), and the shape of the model's output; the model's mode is
+    /// restored afterwards.
     /// </summary>
-    public static IReadOnlyList<ModuleCall> Run(ZooModel model, InputShape input, int batch = 1)
+    public static (IReadOnlyList<ModuleCall> Calls, long[] Output) Run(ZooModel model, InputShape input, int batch = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         var calls = new List<ModuleCall>();
         var hooks = new List<IDisposable>();
         bool training = model.training;
+        long[] output;
         try
         {
             foreach ((string path, nn.Module module) in ModuleTree.Modules(model))
@@ -27,7 +29,7 @@ internal static class ForwardTrace
             model.eval();
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            model.call(zeros(batch, input.Channels, input.Height, input.Width));
+            output = model.call(zeros(batch, input.Channels, input.Height, input.Width)).shape;
         }
         finally
         {
@@ -39,6 +41,6 @@ internal static class ForwardTrace
             model.train(training);
         }
 
-        return calls;
+        return (calls, output);
     }
 }

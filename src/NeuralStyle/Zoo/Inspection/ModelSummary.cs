@@ -16,10 +16,11 @@ public sealed class ModelSummary
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    private ModelSummary(string model, long[] input, IReadOnlyList<SummaryRow> rows, long parameters, long trainable, long parameterBytes)
+    private ModelSummary(string model, long[] input, long[] output, IReadOnlyList<SummaryRow> rows, long parameters, long trainable, long parameterBytes)
     {
         Model = model;
         Input = input;
+        Output = output;
         Rows = rows;
         Parameters = parameters;
         TrainableParameters = trainable;
@@ -33,6 +34,9 @@ public sealed class ModelSummary
 
     /// <summary>The input the summary ran on, batch x channels x height x width.</summary>
     public IReadOnlyList<long> Input { get; }
+
+    /// <summary>The shape of the model's output.</summary>
+    public IReadOnlyList<long> Output { get; }
 
     /// <summary>The leaf module calls in execution order.</summary>
     public IReadOnlyList<SummaryRow> Rows { get; }
@@ -59,7 +63,7 @@ public sealed class ModelSummary
     public static ModelSummary Create(ZooModel model, InputShape input, int batch = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
-        IReadOnlyList<ModuleCall> calls = ForwardTrace.Run(model, input, batch);
+        (IReadOnlyList<ModuleCall> calls, long[] output) = ForwardTrace.Run(model, input, batch);
         var seen = new HashSet<nn.Module>(ReferenceEqualityComparer.Instance);
         var rows = new List<SummaryRow>();
         foreach (ModuleCall call in calls)
@@ -77,6 +81,7 @@ public sealed class ModelSummary
         return new ModelSummary(
             model.GetName(),
             [batch, input.Channels, input.Height, input.Width],
+            output,
             rows,
             parameters.Sum(p => p.numel()),
             parameters.Where(p => p.requires_grad).Sum(p => p.numel()),
@@ -99,7 +104,7 @@ public sealed class ModelSummary
         string rule = new('-', widths.Sum() + 6);
 
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{Model}, input {string.Join('x', Input)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{Model}, input {string.Join('x', Input)}, output {string.Join('x', Output)}");
         text.AppendLine(rule).AppendLine(Line(headers)).AppendLine(rule);
         foreach (string[] c in cells)
         {
@@ -123,12 +128,13 @@ public sealed class ModelSummary
         return text.ToString();
     }
 
-    /// <summary>The summary as indented JSON (camelCase): model, input, layers, totals.</summary>
+    /// <summary>The summary as indented JSON (camelCase): model, input, output, layers, totals.</summary>
     public string ToJson() => JsonSerializer.Serialize(
         new
         {
             model = Model,
             input = Input,
+            output = Output,
             layers = Rows,
             totals = new
             {

@@ -13,7 +13,7 @@ public static class ZooLayers
     public static IReadOnlyList<ZooLayer> Describe(ZooModel model, InputShape input)
     {
         var seen = new HashSet<nn.Module>(ReferenceEqualityComparer.Instance);
-        return [.. ForwardTrace.Run(model, input)
+        return [.. ForwardTrace.Run(model, input).Calls
             .Where(c => seen.Add(c.Module))
             .Select(c => new ZooLayer(c.Path, ModuleTree.TypeName(c.Module), c.OutputShapes.FirstOrDefault() ?? [], ModuleTree.IsLeaf(c.Module)))];
     }
