@@ -1,0 +1,188 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Weights.PyTorch;
+
+/// <summary>Reads state dicts saved with PyTorch's torch.save (the zip format of PyTorch 1.6 and later) and loads them into modules.</summary>
+/// <remarks>
+/// <para>The pickle inside the archive is read by a restricted unpickler of our own rather than TorchSharp.PyBridge's
+/// <c>PyTorchUnpickler</c>: that one returns an unordered Hashtable, sizes buffers from lengths in the file before
+/// checking them, and rebuilds tensors that view part of a shared storage (a saved slice) from the wrong bytes.</para>
+/// <para>A checkpoint that nests the state dict under a single 'state_dict' or 'model' entry (with other entries such
+/// as 'epoch' or 'optimizer' beside it) is unwrapped. <see cref="Read"/> returns keys exactly as saved;
+/// <see cref="LoadInto"/> strips the 'module.' prefix of an nn.DataParallel save when every saved key has it and the
+/// module's keys do not.</para>
+/// </remarks>
+public static class PyTorchCheckpoint
+{
+    private const string DataParallelPrefix = "module.";
+    private const int ListedKeys = 10;
+
+    /// <summary>Reads the state dict in <paramref name="path"/>: float and integer CPU tensors, contiguous, in the file's key order.</summary>
+    /// <exception cref="PyTorchFormatException">The file is not a torch.save zip archive holding a state dict; the message names the file and the problem.</exception>
+    public static IReadOnlyDictionary<string, Tensor> Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using TorchArchive archive = TorchArchive.Open(stream, path);
+        List<KeyValuePair<string, TensorReference>> entries;
+        try
+        {
+            object? root = PickleMachine.Load(archive.ReadPickle(), archive.Resolve);
+            entries = StateDictLocator.Find(root);
+            foreach ((string key, TensorReference reference) in entries)
+            {
+                CheckExtent(key, reference);
+            }
+        }
+        catch (PickleException e)
+        {
+            throw new PyTorchFormatException(path, e.Message, e);
+        }
+
+        return Materialise(archive, entries);
+    }
+
+    /// <summary>Copies the state dict in <paramref name="path"/> into <paramref name="module"/>'s parameters and buffers.</summary>
+    /// <param name="module">The module to fill; its tensors keep their own dtype (float64 values become float32, integer buffers such as num_batches_tracked are converted).</param>
+    /// <param name="path">A torch.save'd state dict.</param>
+    /// <param name="strict">Require the file's keys to be exactly the module's. Shapes must match either way.</param>
+    /// <exception cref="PyTorchFormatException">The file cannot be read, or its keys or shapes do not match the module: the message lists missing and unexpected keys (the first ten of each, with counts) and every shape mismatch.</exception>
+    public static void LoadInto(nn.Module module, string path, bool strict = true)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        IReadOnlyDictionary<string, Tensor> saved = Read(path);
+        try
+        {
+            Dictionary<string, Tensor> target = module.state_dict();
+            Func<string, string> rename = StripsDataParallelPrefix(saved.Keys, target.Keys) ? k => k[DataParallelPrefix.Length..] : k => k;
+            var source = saved.ToDictionary(p => rename(p.Key), p => p.Value, StringComparer.Ordinal);
+            string[] missing = [.. target.Keys.Where(k => !source.ContainsKey(k))];
+            string[] unexpected = [.. source.Keys.Where(k => !target.ContainsKey(k))];
+            string[] mismatched = [.. target.Where(p => source.TryGetValue(p.Key, out Tensor? s) && !s.shape.SequenceEqual(p.Value.shape))
+                .Select(p => $"{p.Key} (module {Shape(p.Value.shape)}, file {Shape(source[p.Key].shape)})")];
+            if (mismatched.Length > 0 || (strict && (missing.Length > 0 || unexpected.Length > 0)))
+            {
+                throw new PyTorchFormatException(path, $"the state dict does not match the {module.GetType().Name} module: " + string.Join("; ", new[]
+                {
+                    List("missing key", missing),
+                    List("unexpected key", unexpected),
+                    mismatched.Length > 0 ? $"{mismatched.Length} shape mismatch{(mismatched.Length == 1 ? "" : "es")}: {string.Join(", ", mismatched)}" : null,
+                }.OfType<string>()));
+            }
+
+            using (no_grad())
+            {
+                foreach ((string key, Tensor destination) in target)
+                {
+                    if (source.TryGetValue(key, out Tensor? value))
+                    {
+                        // copy_ converts the dtype (float64 weights, int64 counters) into the module's own tensor.
+                        destination.copy_(value);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (Tensor t in saved.Values)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
+    private static bool StripsDataParallelPrefix(IEnumerable<string> saved, IEnumerable<string> target) =>
+        saved.Any() && saved.All(k => k.StartsWith(DataParallelPrefix, StringComparison.Ordinal))
+        && !target.All(k => k.StartsWith(DataParallelPrefix, StringComparison.Ordinal));
+
+    private static string? List(string what, string[] keys) => keys.Length == 0
+        ? null
+        : $"{keys.Length} {what}{(keys.Length == 1 ? "" : "s")}: {string.Join(", ", keys.Take(ListedKeys))}{(keys.Length > ListedKeys ? $", ... ({keys.Length - ListedKeys} more)" : "")}";
+
+    private static string Shape(long[] shape) => $"[{string.Join(", ", shape)}]";
+
+    /// <summary>Checks that the view lies within its storage (checked arithmetic: a lying size or stride cannot overflow).</summary>
+    private static void CheckExtent(string key, TensorReference t)
+    {
+        if (t.Offset < 0 || t.Shape.Any(d => d < 0) || t.Stride.Any(s => s < 0))
+        {
+            throw new PickleException($"tensor '{key}' has a negative offset, size or stride");
+        }
+
+        try
+        {
+            long count = 1, last = t.Offset;
+            for (int i = 0; i < t.Shape.Length; i++)
+            {
+                count = checked(count * t.Shape[i]);
+                if (t.Shape[i] > 0)
+                {
+                    last = checked(last + ((t.Shape[i] - 1) * t.Stride[i]));
+                }
+            }
+
+            if (count > 0 && last >= t.Storage.Count)
+            {
+                throw new PickleException($"tensor '{key}' (size {Shape(t.Shape)}, stride {Shape(t.Stride)}, offset {t.Offset}) reaches element {last} of a storage of {t.Storage.Count}");
+            }
+
+            if (count == 0 && t.Offset > t.Storage.Count)
+            {
+                throw new PickleException($"tensor '{key}' starts at offset {t.Offset} beyond its storage of {t.Storage.Count}");
+            }
+        }
+        catch (OverflowException)
+        {
+            throw new PickleException($"tensor '{key}' has a size or stride too large to address (size {Shape(t.Shape)}, stride {Shape(t.Stride)})");
+        }
+    }
+
+    /// <summary>Reads each storage once and cuts the tensors from it; a tensor keeps its storage's memory only when it is all of it.</summary>
+    private static OrderedDictionary<string, Tensor> Materialise(TorchArchive archive, List<KeyValuePair<string, TensorReference>> entries)
+    {
+        var result = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);
+        var read = new Dictionary<StorageReference, Tensor>(ReferenceEqualityComparer.Instance);
+        try
+        {
+            foreach ((string key, TensorReference t) in entries)
+            {
+                if (!read.TryGetValue(t.Storage, out Tensor? storage))
+                {
+                    storage = archive.ReadStorage(t.Storage);
+                    read[t.Storage] = storage;
+                }
+
+                Tensor view = storage.as_strided(t.Shape, t.Stride, t.Offset);
+                bool whole = t.Storage.Uses == 1 && t.Offset == 0 && view.numel() == t.Storage.Count && view.is_contiguous();
+                if (whole)
+                {
+                    result[key] = view;
+                }
+                else
+                {
+                    result[key] = view.is_contiguous() ? view.clone() : view.contiguous();
+                    view.Dispose();
+                }
+            }
+        }
+        catch
+        {
+            foreach (Tensor t in result.Values)
+            {
+                t.Dispose();
+            }
+
+            throw;
+        }
+        finally
+        {
+            foreach (Tensor storage in read.Values)
+            {
+                storage.Dispose();
+            }
+        }
+
+        return result;
+    }
+}
