@@ -1,0 +1,156 @@
+using System.Text.Json;
+using NeuralStyle.Tests.Support;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Tests.Zoo;
+
+/// <summary>A state-dict entry as the reference files list it: key, shape, dtype name ("float32", "int64").</summary>
+public sealed record StateKey(string Key, long[] Shape, string DType)
+{
+    public override string ToString() => $"{Key} [{string.Join(", ", Shape)}] {DType}";
+}
+
+/// <summary>Helpers shared by the GoogLeNet, Inception v3 and BN-Inception tests.</summary>
+public static class InceptionZooSupport
+{
+    /// <summary>The state dict in PyTorch's order: a module's own parameters, then its own buffers, then each child in registration order.</summary>
+    /// <remarks>TorchSharp's state_dict() lists every parameter of the tree before any buffer, which is not PyTorch's order.</remarks>
+    public static List<(string Key, Tensor Value)> PyTorchStateDict(nn.Module module)
+    {
+        var entries = new List<(string, Tensor)>();
+        Collect(module, "", entries);
+        return entries;
+    }
+
+    public static List<StateKey> KeysOf(nn.Module module) =>
+        [.. PyTorchStateDict(module).Select(e => new StateKey(e.Key, e.Value.shape, DTypeName(e.Value.dtype)))];
+
+    /// <summary>torchvision's keys for <paramref name="model"/> (Fixtures/zoo/torchvision-keys.json) and its parameter count.</summary>
+    public static (long Parameters, List<StateKey> Keys) TorchvisionKeys(string model)
+    {
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures.Root, "zoo", "torchvision-keys.json")));
+        return ReadKeys(doc.RootElement.GetProperty("models").GetProperty(model));
+    }
+
+    /// <summary>Cadene's BN-Inception keys (Fixtures/zoo/bninception/cadene-keys.json) and its parameter count.</summary>
+    public static (long Parameters, List<StateKey> Keys) CadeneKeys()
+    {
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures.Root, "zoo", "bninception", "cadene-keys.json")));
+        return ReadKeys(doc.RootElement);
+    }
+
+    public static long ParameterCount(nn.Module module) => module.parameters().Sum(p => p.numel());
+
+    /// <summary>Asserts equal key lists, reporting the first difference rather than two 500-line lists.</summary>
+    public static void AssertSameKeys(IReadOnlyList<StateKey> expected, IReadOnlyList<StateKey> actual)
+    {
+        for (int i = 0; i < Math.Min(expected.Count, actual.Count); i++)
+        {
+            if (expected[i].ToString() != actual[i].ToString())
+            {
+                Assert.Fail($"state-dict entry {i}: expected {expected[i]}, got {actual[i]}");
+            }
+        }
+
+        Assert.Equal(expected.Count, actual.Count);
+    }
+
+    /// <summary>Backward from <paramref name="loss"/>: every parameter gets a finite gradient, every weight (dim >= 2) a non-zero one.</summary>
+    public static void AssertFiniteGradients(nn.Module module, Tensor loss)
+    {
+        module.zero_grad();
+        loss.backward();
+        int checkedCount = 0;
+        foreach ((string name, var parameter) in module.named_parameters())
+        {
+            Tensor? grad = parameter.grad;
+            Assert.True(grad is not null, $"{name} has no gradient");
+            Assert.True(grad.isfinite().all().item<bool>(), $"{name} has a non-finite gradient");
+            if (parameter.dim() >= 2)
+            {
+                Assert.True(grad.abs().max().item<float>() > 0, $"{name} has an all-zero gradient");
+            }
+
+            checkedCount++;
+        }
+
+        Assert.True(checkedCount > 0);
+    }
+
+    /// <summary>Same shape and bitwise-equal values.</summary>
+    public static bool Identical(Tensor a, Tensor b) =>
+        a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+
+    /// <summary>max |a - b| / max |b|.</summary>
+    public static double RelativeError(Tensor actual, Tensor expected) =>
+        (actual - expected).abs().max().item<float>() / (double)expected.abs().max().item<float>();
+
+    /// <summary>Records every output of the submodule <paramref name="path"/> until disposed.</summary>
+    public static OutputRecorder RecordOutputs(nn.Module root, string path)
+    {
+        var target = (nn.Module<Tensor, Tensor>)root.named_modules().Single(m => m.name == path).module;
+        return new OutputRecorder(target);
+    }
+
+    private static (long, List<StateKey>) ReadKeys(JsonElement model)
+    {
+        var keys = new List<StateKey>();
+        foreach (JsonElement entry in model.GetProperty("keys").EnumerateArray())
+        {
+            keys.Add(new StateKey(
+                entry[0].GetString()!,
+                [.. entry[1].EnumerateArray().Select(d => d.GetInt64())],
+                entry[2].GetString()!));
+        }
+
+        return (model.GetProperty("parameters").GetInt64(), keys);
+    }
+
+    private static void Collect(nn.Module module, string prefix, List<(string, Tensor)> entries)
+    {
+        foreach ((string name, var parameter) in module.named_parameters(recurse: false))
+        {
+            entries.Add((prefix + name, parameter));
+        }
+
+        foreach ((string name, Tensor buffer) in module.named_buffers(recurse: false, include_nonpersistent: false))
+        {
+            entries.Add((prefix + name, buffer));
+        }
+
+        foreach ((string name, nn.Module child) in module.named_children())
+        {
+            Collect(child, prefix + name + ".", entries);
+        }
+    }
+
+    private static string DTypeName(ScalarType type) => type switch
+    {
+        ScalarType.Float32 => "float32",
+        ScalarType.Float64 => "float64",
+        ScalarType.Int64 => "int64",
+        _ => type.ToString(),
+    };
+}
+
+/// <summary>A forward hook that keeps the outputs of one module, removed on dispose.</summary>
+public sealed class OutputRecorder : IDisposable
+{
+    private readonly Action _remove;
+
+    public OutputRecorder(nn.Module<Tensor, Tensor> module)
+    {
+        var handle = module.register_forward_hook((_, _, output) =>
+        {
+            Outputs.Add(output);
+            return null!;
+        });
+        _remove = handle.remove;
+    }
+
+    public List<Tensor> Outputs { get; } = [];
+
+    public void Dispose() => _remove();
+}
