@@ -50,6 +50,15 @@ public class ResNetTests
     }
 
     [Fact]
+    public void RegisteringTheModelInAnotherModuleAddsNoKeys()
+    {
+        using ZooModel model = ModelZoo.Create("resnet18", new ZooOptions(Seed: 1));
+        var keys = model.state_dict().Keys.ToHashSet();
+        using var holder = new Holder(model);
+        Assert.True(keys.Select(k => "net." + k).ToHashSet().SetEquals(holder.state_dict().Keys));
+    }
+
+    [Fact]
     public void ClassesOptionSizesTheFcLayer()
     {
         using ZooModel model = ModelZoo.Create("resnet50", new ZooOptions(Classes: 7, Seed: 1));
@@ -167,6 +176,20 @@ public class ResNetTests
             Assert.Equal(ImagePreprocessing.ImageNet().Crop, info.Preprocessing.Crop);
             Assert.Equal(ImagePreprocessing.ImageNet().Mean, info.Preprocessing.Mean);
         }
+    }
+
+    private sealed class Holder : TorchSharp.torch.nn.Module<Tensor, Tensor>
+    {
+        private readonly ZooModel _net;
+
+        public Holder(ZooModel net)
+            : base(nameof(Holder))
+        {
+            _net = net;
+            register_module("net", net);
+        }
+
+        public override Tensor forward(Tensor input) => _net.call(input);
     }
 
     private static void AssertClose(Tensor actual, Tensor expected, double relative)

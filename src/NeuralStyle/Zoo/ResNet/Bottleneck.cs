@@ -59,4 +59,9 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
         x = _bn3.call(_conv3.call(x));
         return _relu.call(x.add_(identity)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Does nothing: submodules are registered explicitly under PyTorch's names, and TorchSharp's field reflection would add them again under the field names.</summary>
+    protected override void RegisterComponents()
+    {
+    }
 }

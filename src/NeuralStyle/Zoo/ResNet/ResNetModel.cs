@@ -115,4 +115,9 @@ public sealed class ResNetModel : ZooModel
             }
         }
     }
+
+    /// <summary>Does nothing: submodules are registered explicitly under PyTorch's names, and TorchSharp's field reflection would add them again under the field names.</summary>
+    protected override void RegisterComponents()
+    {
+    }
 }
