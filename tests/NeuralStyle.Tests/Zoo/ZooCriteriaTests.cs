@@ -127,9 +127,10 @@ public class ZooCriteriaTests(ZooCriteriaTests.Measurements measurements, ITestO
             using ZooModel model = ModelZoo.Create(name, new ZooOptions(Seed: 1));
             ModelSummary summary = ModelSummary.Create(model, info.Input);
             var ran = summary.Rows.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
-            List<string> notRun = [.. model.named_modules()
-                .Where(m => m.module.parameters(recurse: false).Any() && !ran.Contains(m.name))
-                .Select(m => m.name)];
+            // Each module once, under its first path (a module registered under two names is still one module).
+            List<string> notRun = [.. ModuleTree.Modules(model)
+                .Where(m => m.Module.parameters(recurse: false).Any() && !ran.Contains(m.Path))
+                .Select(m => m.Path)];
             return new Measured(info, model.parameters().Sum(p => p.numel()), summary, [.. summary.Output], notRun);
         }
     }
