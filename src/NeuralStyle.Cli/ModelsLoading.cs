@@ -53,8 +53,9 @@ internal static class ModelsLoading
         {
             return action();
         }
-        catch (ExternalException e)
+        catch (Exception e) when (e is ExternalException or ArgumentException)
         {
+            // LibTorch reports a bad shape as an ExternalException, TorchSharp's own checks as an ArgumentException.
             string first = e.Message.Split('\n', 2)[0].Trim();
             throw new InvalidDataException($"{model} cannot run on {what}: {first}", e);
         }
