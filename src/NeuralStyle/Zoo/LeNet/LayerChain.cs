@@ -1,3 +1,4 @@
+using NeuralStyle.Zoo.Blocks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,6 +20,11 @@ public abstract class LayerChain : ZooModel
             _layers.Add(layer);
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>In PyTorch's order (buffers next to their layer's parameters): see <see cref="PyTorchStateDict"/>.</remarks>
+    public override Dictionary<string, Tensor> state_dict(Dictionary<string, Tensor>? destination = null, string? prefix = null) =>
+        PyTorchStateDict.Collect(this, destination, prefix);
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)

@@ -67,6 +67,11 @@ public sealed class VggNet : ZooModel
         return _classifier.call(flat);
     }
 
+    /// <inheritdoc />
+    /// <remarks>In PyTorch's order (batch-norm buffers next to their layer's parameters): see <see cref="PyTorchStateDict"/>.</remarks>
+    public override Dictionary<string, Tensor> state_dict(Dictionary<string, Tensor>? destination = null, string? prefix = null) =>
+        PyTorchStateDict.Collect(this, destination, prefix);
+
     private static IEnumerable<nn.Module<Tensor, Tensor>> FeatureLayers(IReadOnlyList<int> configuration, bool batchNorm)
     {
         long channels = 3;
