@@ -61,6 +61,7 @@ public sealed class BnInceptionTests(BnInceptionFixture fixture, ITestOutputHelp
         (_, List<StateKey> expected) = CadeneKeys();
         AssertSameKeys(expected, KeysOf(Model));
         Assert.Equal(485, expected.Count);
+        AssertSameKeys(expected, KeysAsChild(ModelZoo.Create("bninception")));
     }
 
     [Fact]
@@ -96,7 +97,7 @@ public sealed class BnInceptionTests(BnInceptionFixture fixture, ITestOutputHelp
             HashedTensors.Fill(Model);
             Model.train(mode == "train");
             Tensor ours = Model.call(input);
-            Tensor reference = Logits(doc.RootElement.GetProperty(mode));
+            Tensor reference = Matrix(doc.RootElement.GetProperty(mode));
             double error = RelativeError(ours, reference);
             output.WriteLine($"bninception vs Cadene ({mode}, batch {inputShape[0]}, 224x224): max relative error {error:E2}");
             Assert.True(error <= 1e-4, $"{mode}: relative error {error:E2} > 1e-4");
@@ -157,7 +158,4 @@ public sealed class BnInceptionTests(BnInceptionFixture fixture, ITestOutputHelp
         Assert.True(channelMean.allclose(bnModule.bias!, atol: 1e-4), "per-channel mean is not the BN bias");
         Assert.True(channelStd.allclose(bnModule.weight.abs(), rtol: 1e-3, atol: 1e-4), "per-channel std is not |BN weight|");
     }
-
-    private static Tensor Logits(JsonElement rows) =>
-        tensor([.. rows.EnumerateArray().SelectMany(r => r.EnumerateArray().Select(v => v.GetSingle()))]).reshape(rows.GetArrayLength(), -1);
 }

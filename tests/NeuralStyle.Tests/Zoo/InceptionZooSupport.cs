@@ -1,7 +1,9 @@
 using System.Text.Json;
 using NeuralStyle.Tests.Support;
 using TorchSharp;
+using NeuralStyle.Zoo;
 using Xunit;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace NeuralStyle.Tests.Zoo;
@@ -26,6 +28,14 @@ public static class InceptionZooSupport
 
     public static List<StateKey> KeysOf(nn.Module module) =>
         [.. PyTorchStateDict(module).Select(e => new StateKey(e.Key, e.Value.shape, DTypeName(e.Value.dtype)))];
+
+    /// <summary>The keys of <paramref name="model"/> once registered as a child of another module (prefix removed).</summary>
+    /// <remarks>Registering runs TorchSharp's reflection-based RegisterComponents on the child, which must not add keys.</remarks>
+    public static List<StateKey> KeysAsChild(nn.Module<Tensor, Tensor> model)
+    {
+        var parent = nn.Sequential(("child", model));
+        return [.. KeysOf(parent).Select(k => k with { Key = k.Key["child.".Length..] })];
+    }
 
     /// <summary>torchvision's keys for <paramref name="model"/> (Fixtures/zoo/torchvision-keys.json) and its parameter count.</summary>
     public static (long Parameters, List<StateKey> Keys) TorchvisionKeys(string model)
@@ -92,6 +102,76 @@ public static class InceptionZooSupport
     {
         var target = (nn.Module<Tensor, Tensor>)root.named_modules().Single(m => m.name == path).module;
         return new OutputRecorder(target);
+    }
+
+    /// <summary>A JSON array of arrays of numbers as a float32 matrix.</summary>
+    public static Tensor Matrix(JsonElement rows) =>
+        tensor([.. rows.EnumerateArray().SelectMany(r => r.EnumerateArray().Select(v => v.GetSingle()))]).reshape(rows.GetArrayLength(), -1);
+
+    /// <summary>Training mode with every dropout in evaluation mode: batch statistics and aux heads, deterministically.</summary>
+    public static void TrainWithoutDropout(nn.Module model)
+    {
+        model.train();
+        foreach ((_, nn.Module module) in model.named_modules())
+        {
+            if (module is TorchSharp.Modules.Dropout)
+            {
+                module.eval();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A torchvision model against Fixtures/zoo/inception/NAME-outputs.json (tests/fixture-scripts/inception_hashed_reference.py):
+    /// hashed weights and input, in eval mode, in eval mode with transform_input, and in training mode without dropout
+    /// (main and auxiliary outputs). Returns the largest relative error.
+    /// </summary>
+    public static double AssertHashedAgreement(ZooModel model, ZooModel transformModel, string name, ITestOutputHelper output, double tolerance = 1e-4)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures.Root, "zoo", "inception", $"{name}-outputs.json")));
+        JsonElement root = doc.RootElement;
+        long[] inputShape = [.. root.GetProperty("input").EnumerateArray().Select(d => d.GetInt64())];
+        Tensor input = HashedTensors.Create("input", inputShape);
+        var errors = new List<(string What, double Error)>();
+
+        HashedTensors.Fill(model);
+        HashedTensors.Fill(transformModel);
+        model.eval();
+        transformModel.eval();
+        errors.Add(("eval", RelativeError(model.call(input), Matrix(root.GetProperty("eval")))));
+        errors.Add(("eval, transform_input", RelativeError(transformModel.call(input), Matrix(root.GetProperty("eval_transform")))));
+
+        try
+        {
+            TrainWithoutDropout(model);
+            ZooOutput train = model.ForwardAll(input);
+            JsonElement expected = root.GetProperty("train");
+            errors.Add(("train logits", RelativeError(train.Main, Matrix(expected.GetProperty("logits")))));
+            var heads = expected.EnumerateObject().Where(p => p.Name != "logits").Select(p => p.Name).ToList();
+            Assert.Equal(heads.Order(), train.Auxiliary.Select(a => a.Key).Order());
+            foreach ((string head, Tensor value) in train.Auxiliary)
+            {
+                errors.Add(($"train {head}", RelativeError(value, Matrix(expected.GetProperty(head)))));
+            }
+        }
+        finally
+        {
+            model.eval();
+        }
+
+        foreach ((string what, double error) in errors)
+        {
+            output.WriteLine($"{name} vs torchvision, hashed weights ({what}, batch {inputShape[0]}, {inputShape[2]}x{inputShape[3]}): max relative error {error:E2}");
+        }
+
+        foreach ((string what, double error) in errors)
+        {
+            Assert.True(error <= tolerance, $"{what}: relative error {error:E2} > {tolerance:E0}");
+        }
+
+        return errors.Max(e => e.Error);
     }
 
     private static (long, List<StateKey>) ReadKeys(JsonElement model)

@@ -54,6 +54,11 @@ public sealed class BnInceptionModel : ZooModel
         register_module("last_linear", _lastLinear);
     }
 
+    /// <summary>Registers nothing: the constructor registered every submodule under Cadene's name (see <see cref="Inception.ExplicitModule"/>).</summary>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <summary>Cadene's <c>features</c>: the output of inception_5b (N x 1024 x 7 x 7 at 224).</summary>
     public Tensor Features(Tensor input)
     {

@@ -9,7 +9,7 @@ namespace NeuralStyle.Zoo.GoogLeNet;
 /// torchvision departs from the paper (5x5/3 average pool, FC 1024 on 128x4x4) by pooling adaptively to 4x4, which
 /// gives the same 2048 inputs to fc1 at 224 and keeps it usable at other sizes.
 /// </remarks>
-public sealed class GoogLeNetAux : nn.Module<Tensor, Tensor>
+public sealed class GoogLeNetAux : ExplicitModule
 {
     private readonly BasicConv2d _conv;
     private readonly Linear _fc1;

@@ -9,7 +9,7 @@ namespace NeuralStyle.Zoo.GoogLeNet;
 /// branch3 is the paper's "5x5" branch, but torchvision (and so its pretrained weights) uses a 3x3 kernel there
 /// (pytorch/vision issue 906); we keep the 3x3 so that its weights load.
 /// </remarks>
-public sealed class GoogLeNetInception : nn.Module<Tensor, Tensor>
+public sealed class GoogLeNetInception : ExplicitModule
 {
     private readonly BasicConv2d _branch1;
     private readonly Sequential _branch2;

@@ -86,6 +86,11 @@ public sealed class GoogLeNetModel : ZooModel
     /// <inheritdoc />
     public override Tensor forward(Tensor input) => Run(input, withAuxiliary: false).Main;
 
+    /// <summary>Registers nothing: the constructor registered every submodule under torchvision's name (see <see cref="Inception.ExplicitModule"/>).</summary>
+    protected override void RegisterComponents()
+    {
+    }
+
     private ZooOutput Run(Tensor input, bool withAuxiliary)
     {
         Tensor x = _transformInput ? TorchvisionInputTransform.Apply(input) : input;

@@ -5,7 +5,7 @@ namespace NeuralStyle.Zoo.Inception;
 
 /// <summary>torchvision's BasicConv2d (GoogLeNet, Inception v3): convolution without bias, batch norm with eps 1e-3, ReLU.</summary>
 /// <remarks>Keys <c>conv.weight</c> and <c>bn.*</c>; the ReLU is functional in torchvision, so it has no module here either.</remarks>
-public sealed class BasicConv2d : nn.Module<Tensor, Tensor>
+public sealed class BasicConv2d : ExplicitModule
 {
     private readonly Conv2d _conv;
     private readonly BatchNorm2d _bn;

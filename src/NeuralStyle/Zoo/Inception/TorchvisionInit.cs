@@ -15,15 +15,16 @@ public static class TorchvisionInit
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(std);
+        using var _ = no_grad();
         foreach ((string name, nn.Module module) in root.named_modules())
         {
             switch (module)
             {
                 case Conv2d conv:
-                    nn.init.trunc_normal_(conv.weight, 0, std(name), -2, 2);
+                    FillTruncatedNormal(conv.weight, std(name), -2, 2);
                     break;
                 case Linear linear:
-                    nn.init.trunc_normal_(linear.weight, 0, std(name), -2, 2);
+                    FillTruncatedNormal(linear.weight, std(name), -2, 2);
                     break;
                 case BatchNorm2d bn:
                     nn.init.ones_(bn.weight);
@@ -31,5 +32,24 @@ public static class TorchvisionInit
                     break;
             }
         }
+    }
+
+    /// <summary>PyTorch's trunc_normal_ with mean 0: inverse-CDF sampling between the bounds, then a clamp.</summary>
+    /// <remarks>
+    /// TorchSharp 0.107's nn.init.trunc_normal_ cannot be used: its native code multiplies by the mean and adds the
+    /// standard deviation (swapped) and drops the sqrt(2), so with mean 0 every weight equals the standard deviation.
+    /// </remarks>
+    private static void FillTruncatedNormal(Tensor weight, double std, double low, double high)
+    {
+        double lower = NormalCdf(low / std);
+        double upper = NormalCdf(high / std);
+        weight.uniform_(2 * lower - 1, 2 * upper - 1).erfinv_().mul_(std * Math.Sqrt(2)).clamp_(low, high);
+    }
+
+    private static double NormalCdf(double x)
+    {
+        using Tensor t = tensor(x / Math.Sqrt(2), ScalarType.Float64);
+        using Tensor erf = special.erf(t);
+        return (1 + erf.item<double>()) / 2;
     }
 }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NeuralStyle.Zoo.InceptionV3;
 
 /// <summary>torchvision's InceptionA (Mixed_5b/5c/5d, 35x35): 1x1; 1x1 then 5x5; 1x1 then two 3x3; 3x3 average pool then 1x1.</summary>
-public sealed class InceptionA : nn.Module<Tensor, Tensor>
+public sealed class InceptionA : ExplicitModule
 {
     private readonly BasicConv2d _branch1x1;
     private readonly BasicConv2d _branch5x5_1;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace NeuralStyle.Zoo.InceptionV3;
 
 /// <summary>torchvision's Inception v3 AuxLogits head on Mixed_6e's 768 x 17 x 17: 5x5/3 average pool, 1x1 128, 5x5 768, global pool, fc.</summary>
-public sealed class InceptionAux : nn.Module<Tensor, Tensor>
+public sealed class InceptionAux : ExplicitModule
 {
     private readonly BasicConv2d _conv0;
     private readonly BasicConv2d _conv1;

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NeuralStyle.Zoo.InceptionV3;
 
 /// <summary>torchvision's InceptionB (Mixed_6a, 35x35 to 17x17): 3x3/2; 1x1, 3x3, 3x3/2; 3x3/2 max pool passed through.</summary>
-public sealed class InceptionB : nn.Module<Tensor, Tensor>
+public sealed class InceptionB : ExplicitModule
 {
     private readonly BasicConv2d _branch3x3;
     private readonly BasicConv2d _branch3x3dbl_1;

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NeuralStyle.Zoo.InceptionV3;
 
 /// <summary>torchvision's InceptionC (Mixed_6b..6e, 17x17): 7x7 convolutions factorised into 1x7 and 7x1.</summary>
-public sealed class InceptionC : nn.Module<Tensor, Tensor>
+public sealed class InceptionC : ExplicitModule
 {
     private readonly BasicConv2d _branch1x1;
     private readonly BasicConv2d _branch7x7_1;

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NeuralStyle.Zoo.InceptionV3;
 
 /// <summary>torchvision's InceptionD (Mixed_7a, 17x17 to 8x8): 1x1, 3x3/2; 1x1, 1x7, 7x1, 3x3/2; 3x3/2 max pool passed through.</summary>
-public sealed class InceptionD : nn.Module<Tensor, Tensor>
+public sealed class InceptionD : ExplicitModule
 {
     private readonly BasicConv2d _branch3x3_1;
     private readonly BasicConv2d _branch3x3_2;

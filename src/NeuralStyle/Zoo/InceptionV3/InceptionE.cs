@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NeuralStyle.Zoo.InceptionV3;
 
 /// <summary>torchvision's InceptionE (Mixed_7b/7c, 8x8): 3x3 branches split into parallel 1x3 and 3x1 whose outputs are concatenated.</summary>
-public sealed class InceptionE : nn.Module<Tensor, Tensor>
+public sealed class InceptionE : ExplicitModule
 {
     private readonly BasicConv2d _branch1x1;
     private readonly BasicConv2d _branch3x3_1;
