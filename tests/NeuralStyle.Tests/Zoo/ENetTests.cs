@@ -4,11 +4,12 @@ using NeuralStyle.Zoo;
 using NeuralStyle.Zoo.ENet;
 using TorchSharp.Modules;
 using Xunit;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace NeuralStyle.Tests.Zoo;
 
-public class ENetTests
+public class ENetTests(ITestOutputHelper output)
 {
     private static string Fixture(string file) => Path.Combine(Fixtures.Root, "zoo", "enet", file);
 
@@ -45,6 +46,19 @@ public class ENetTests
         ReferenceListing reference = ReferenceListing.Parse(Listing());
         using ZooModel model = ModelZoo.Create("enet", new ZooOptions(Seed: 1));
         reference.AssertSameAs(model.state_dict());
+    }
+
+    [Fact]
+    public void AgreesWithThePortOnItsOwnWeights()
+    {
+        // The port's weights (nested {'state_dict': ...} like its checkpoints, non-trivial batch-norm statistics) and
+        // eval-mode output on a 1x3x70x128 input, whose odd halvings exercise the decoder's output sizes.
+        using ZooModel model = ModelZoo.Create("enet");
+        AgreementResult result = TorchvisionAgreement.Compare("enet", model, new ReferenceRun(Fixture("state_dict.pth"), Fixture("input.npy"), Fixture("output.npy")));
+        output.WriteLine(result.ToString());
+        Assert.Equal([1L, 19, 70, 128], result.Shape);
+        Assert.Equal(3L, model.state_dict()["initial_block.batch_norm.num_batches_tracked"].item<long>());
+        result.AssertAgrees(1e-4);
     }
 
     [Fact]

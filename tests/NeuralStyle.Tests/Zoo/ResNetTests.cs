@@ -4,11 +4,12 @@ using NeuralStyle.Zoo;
 using NeuralStyle.Zoo.ResNet;
 using TorchSharp.Modules;
 using Xunit;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace NeuralStyle.Tests.Zoo;
 
-public class ResNetTests
+public class ResNetTests(ITestOutputHelper output)
 {
     public static TheoryData<string> Names => new() { "resnet18", "resnet34", "resnet50", "resnet101", "resnet152" };
 
@@ -57,6 +58,23 @@ public class ResNetTests
         using var holder = new Holder(model);
         Assert.True(keys.Select(k => "net." + k).ToHashSet().SetEquals(holder.state_dict().Keys));
     }
+
+    // torchvision builds each model with random weights at test time (their files are too large to commit), then our
+    // model loads that state dict strictly and must give torchvision's eval-mode output on the same 1x3x224x224 input.
+    [Fact]
+    public void AgreesWithTorchvisionResNet18() => TorchvisionAgreement.Check("resnet18", output: output).AssertAgrees(1e-4);
+
+    [Fact]
+    public void AgreesWithTorchvisionResNet34() => TorchvisionAgreement.Check("resnet34", output: output).AssertAgrees(1e-4);
+
+    [Fact]
+    public void AgreesWithTorchvisionResNet50() => TorchvisionAgreement.Check("resnet50", output: output).AssertAgrees(1e-4);
+
+    [Fact]
+    public void AgreesWithTorchvisionResNet101() => TorchvisionAgreement.Check("resnet101", output: output).AssertAgrees(1e-4);
+
+    [Fact]
+    public void AgreesWithTorchvisionResNet152() => TorchvisionAgreement.Check("resnet152", output: output).AssertAgrees(1e-4);
 
     [Fact]
     public void ClassesOptionSizesTheFcLayer()
