@@ -1,10 +1,13 @@
 using System.Text.Json;
 using NeuralStyle.Tests.Support;
+using NeuralStyle.Weights.Npy;
+using NeuralStyle.Weights.PyTorch;
 using NeuralStyle.Zoo;
 using NeuralStyle.Zoo.FractalNet;
 using TorchSharp;
 using TorchSharp.Modules;
 using Xunit;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace NeuralStyle.Tests.Zoo;
@@ -22,7 +25,7 @@ public sealed class DefaultFractalNet : IDisposable
     public void Dispose() => Model.Dispose();
 }
 
-public class FractalNetTests(DefaultFractalNet fixture) : IClassFixture<DefaultFractalNet>
+public class FractalNetTests(DefaultFractalNet fixture, ITestOutputHelper output) : IClassFixture<DefaultFractalNet>
 {
     private static readonly string FixtureDir = Path.Combine(Fixtures.Root, "zoo", "fractalnet");
 
@@ -76,6 +79,52 @@ public class FractalNetTests(DefaultFractalNet fixture) : IClassFixture<DefaultF
         using var model = new FractalNetModel(ConfigOf(config.RootElement));
         Assert.Equal(config.RootElement.GetProperty("keys").EnumerateArray().Select(k => k.GetString()), PyTorchOrderStateDict(model).Select(e => e.Key));
         Assert.Equal(config.RootElement.GetProperty("parameters").GetInt64(), model.parameters().Sum(p => p.numel()));
+    }
+
+    [Theory]
+    [InlineData("b3c3")]
+    [InlineData("b2c4")]
+    public void AgreesWithThePortOnItsWeights(string name)
+    {
+        // khanrc's own forward on the same state dict and input: eval (every column), deepest (its column
+        // extraction) and training mode with dropout and drop-path off (batch statistics, running-statistics update).
+        string dir = Path.Combine(FixtureDir, $"small-{name}");
+        using JsonDocument json = ReadJson($"small-{name}/config.json");
+        FractalNetConfig config = ConfigOf(json.RootElement);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor input = NpyFile.ReadTensor(Path.Combine(dir, "input.npy"));
+
+        var model = new FractalNetModel(config);
+        PyTorchCheckpoint.LoadInto(model, Path.Combine(dir, "state_dict.pth"), strict: true);
+        model.eval();
+        Agreement($"{name} eval", model.call(input), Path.Combine(dir, "eval.npy")).AssertAgrees(1e-4);
+        Agreement($"{name} deepest column", model.ExtractColumn(config.Columns - 1).call(input), Path.Combine(dir, "deepest.npy")).AssertAgrees(1e-4);
+        Agreement($"{name} global drop-path, deepest column", model.Forward(input, DropPathPlan.Global(config.Columns - 1)), Path.Combine(dir, "deepest.npy")).AssertAgrees(1e-4);
+
+        var plain = new FractalNetModel(config with { Dropout = [.. config.Dropout.Select(_ => 0.0)], LocalDropProbability = 0, GlobalDropFraction = 0 });
+        PyTorchCheckpoint.LoadInto(plain, Path.Combine(dir, "state_dict.pth"), strict: true);
+        plain.train();
+        Agreement($"{name} train", plain.call(input), Path.Combine(dir, "train.npy")).AssertAgrees(1e-4);
+        IReadOnlyDictionary<string, Tensor> after = PyTorchCheckpoint.Read(Path.Combine(dir, "train_state_dict.pth"));
+        Dictionary<string, Tensor> ours = plain.state_dict();
+        Assert.Equal(after.Keys.Order(StringComparer.Ordinal), ours.Keys.Order(StringComparer.Ordinal));
+        double worst = 0;
+        foreach ((string key, Tensor expected) in after)
+        {
+            if (key.EndsWith("num_batches_tracked", StringComparison.Ordinal))
+            {
+                Assert.Equal(4, ours[key].item<long>());
+                Assert.Equal(4, expected.item<long>());
+                continue;
+            }
+
+            double diff = ours[key].sub(expected).abs().max().item<float>() / Math.Max(1e-12, expected.abs().max().item<float>());
+            worst = Math.Max(worst, diff);
+            Assert.True(diff <= 1e-4, $"{key} after a training step: relative difference {diff:g3}");
+        }
+
+        output.WriteLine($"{name} train: state after the step, worst relative difference {worst:g3}");
     }
 
     [Fact]
@@ -485,6 +534,16 @@ public class FractalNetTests(DefaultFractalNet fixture) : IClassFixture<DefaultF
         }
 
         return blocks;
+    }
+
+    private AgreementResult Agreement(string name, Tensor ours, string referenceFile)
+    {
+        Tensor reference = NpyFile.ReadTensor(referenceFile);
+        Assert.Equal(reference.shape, ours.shape);
+        double diff = ours.to(ScalarType.Float64).sub(reference.to(ScalarType.Float64)).abs().max().item<double>();
+        var result = new AgreementResult(name, ours.shape, diff, reference.abs().max().to(ScalarType.Float64).item<double>());
+        output.WriteLine(result.ToString());
+        return result;
     }
 
     private static bool Identical(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
