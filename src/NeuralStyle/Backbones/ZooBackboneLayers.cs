@@ -9,12 +9,13 @@ namespace NeuralStyle.Backbones;
 /// <remarks>
 /// VGG: the seed's layers under MatConvNet's names (relu1_1 .. relu5_1, content relu4_2 and relu5_2), aliases of
 /// torchvision's <c>features.N</c> found by walking the feature stack (relu4_2 is <c>features.22</c> in VGG-19 and
-/// <c>features.18</c> in VGG-16). ResNet: as the bundled ResNet-18 (stem ReLU, the end of stages 1-3, the first block
-/// of stage 4; content on the first block of stage 3) with SWAG smoothing. Every other model: its encoder split into
-/// stages where the resolution falls by a quarter or more; style on the last layer of each stage (at most five),
-/// content on the middle layer of the second-to-last stage, with SWAG smoothing (for GoogLeNet: conv1, conv3,
-/// inception3b, inception4e, inception5b and content inception4c). Layers are the top-level modules, the children of a
-/// top-level Sequential in its place; pools, batch norms, dropout and the classifier head are skipped.
+/// <c>features.20</c> in VGG-16). ResNet: as the bundled ResNet-18 (stem ReLU, the end of stages 1-3, the first block
+/// of stage 4; content on the first block of stage 3) with SWAG smoothing. Every other model: its encoder (up to the
+/// last layer at the smallest resolution, so ENet's decoder is left out) split into stages of similar resolution
+/// (within 3/4 per side); style on the last layer of each stage (at most five, largest first), content on the middle
+/// layer of the second-to-last stage, with SWAG smoothing (GoogLeNet: conv1, conv3, inception3b, inception4e,
+/// inception5b and content inception4c). Layers are the top-level modules, with the children of a top-level
+/// Sequential or ModuleList in its place; pools, batch norms, dropout, auxiliary heads and the classifier are skipped.
 /// </remarks>
 public static class ZooBackboneLayers
 {
@@ -118,41 +119,49 @@ public static class ZooBackboneLayers
         return blocks.All(b => b > 0) ? blocks : null;
     }
 
+    // The encoder: candidates up to the last one at the smallest resolution (a decoder comes after it), grouped into
+    // stages of similar size (within a factor of 3/4 per side), largest first; a branchy network may visit a stage's
+    // resolution again after the next one started, so membership goes by size, not by position.
     private static List<List<ZooLayer>> EncoderStages(IReadOnlyList<ZooLayer> layers)
     {
-        var candidates = Candidates(layers).ToList();
-        var stages = new List<List<ZooLayer>>();
-        long stageSize = 0, previous = long.MaxValue;
-        foreach (ZooLayer layer in candidates)
+        var candidates = Candidates(layers).Where(l => Area(l) > 1).ToList();
+        if (candidates.Count == 0)
         {
-            long size = layer.OutputShape[2] * layer.OutputShape[3];
-            if (size > previous || size <= 1)
-            {
-                break; // the decoder of an encoder-decoder, or the global pool
-            }
-
-            if (stages.Count == 0 || size <= stageSize * 9 / 16)
-            {
-                stages.Add([]);
-                stageSize = size;
-            }
-
-            stages[^1].Add(layer);
-            previous = size;
+            return [];
         }
 
-        return stages;
+        long smallest = candidates.Min(Area);
+        int last = candidates.FindLastIndex(l => Area(l) == smallest);
+        var stages = new List<(long Area, List<ZooLayer> Layers)>();
+        foreach (ZooLayer layer in candidates.Take(last + 1))
+        {
+            long area = Area(layer);
+            int stage = stages.FindIndex(s => area * 16 > s.Area * 9 && area * 9 < s.Area * 16);
+            if (stage < 0)
+            {
+                stages.Add((area, []));
+                stage = stages.Count - 1;
+            }
+
+            stages[stage].Layers.Add(layer);
+        }
+
+        return [.. stages.OrderByDescending(s => s.Area).Select(s => s.Layers)];
     }
 
+    private static long Area(ZooLayer layer) => layer.OutputShape[2] * layer.OutputShape[3];
+
+    // Top-level modules; in place of a top-level Sequential, or of a container that is never called itself (a
+    // ModuleList), its children.
     private static IEnumerable<ZooLayer> Candidates(IReadOnlyList<ZooLayer> layers)
     {
-        var topLevelSequentials = layers.Where(l => !l.Name.Contains('.', StringComparison.Ordinal) && l.Type == "Sequential").Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+        var ran = layers.ToDictionary(l => l.Name, StringComparer.Ordinal);
+        bool Expanded(string top) => !ran.TryGetValue(top, out ZooLayer? layer) || layer.Type == "Sequential";
         foreach (ZooLayer layer in layers)
         {
             string[] parts = layer.Name.Split('.');
-            bool topLevel = parts.Length == 1 && !topLevelSequentials.Contains(layer.Name);
-            bool inTopSequential = parts.Length == 2 && topLevelSequentials.Contains(parts[0]);
-            if ((topLevel || inTopSequential) && layer.OutputShape.Count == 4
+            bool candidate = parts.Length == 1 ? !Expanded(parts[0]) : parts.Length == 2 && Expanded(parts[0]);
+            if (candidate && layer.OutputShape.Count == 4
                 && !Heads.Contains(parts[0], StringComparer.OrdinalIgnoreCase)
                 && !layer.Name.Contains("aux", StringComparison.OrdinalIgnoreCase)
                 && !layer.Type.Contains("Pool", StringComparison.Ordinal) && !layer.Type.StartsWith("BatchNorm", StringComparison.Ordinal) && !layer.Type.StartsWith("Dropout", StringComparison.Ordinal))

@@ -29,7 +29,7 @@ public class ZooCriteriaTests(ZooCriteriaTests.Measurements measurements, ITestO
     {
         Measured m = measurements.Of(name);
         double ours = m.Summary.MultiplyAdds / 1e9;
-        log.WriteLine($"{name}: counted {ours:F4} G, published {m.Info.MultiplyAdds} G");
+        log.WriteLine($"{name}: counted {m.Summary.MultiplyAdds:N0} ({ours:F4} G), published {m.Info.MultiplyAdds} G, ratio {ours / m.Info.MultiplyAdds:F4}; parameters {m.Parameters:N0} (reference {m.Info.Parameters:N0})");
         Assert.True(ours > 0, $"{name}: no multiply-adds counted (are submodules called with call()?)");
         if (m.Info.MultiplyAdds > 0)
         {
