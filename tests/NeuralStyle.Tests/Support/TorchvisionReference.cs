@@ -39,17 +39,21 @@ public static class TorchvisionReference
     /// <param name="batch">Input batch size.</param>
     /// <param name="size">Input size "HxW"; null: the model's canonical input (224x224, 299x299 for inception_v3).</param>
     /// <exception cref="InvalidOperationException">Python or torchvision is missing (the message says what to install), or the script failed.</exception>
-    public static ReferenceRun Run(string model, string directory, int batch = 1, string? size = null)
+    public static ReferenceRun Run(string model, string directory, int batch = 1, string? size = null) =>
+        Run(model, directory, batch, size, Python);
+
+    /// <summary>As <see cref="Run(string, string, int, string?)"/> with another interpreter (to test the messages).</summary>
+    internal static ReferenceRun Run(string model, string directory, int batch, string? size, string python)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(directory);
-        if (!File.Exists(Python))
+        if (!File.Exists(python))
         {
-            throw new InvalidOperationException($"{Python} is missing; the torchvision agreement tests need it: {Install}");
+            throw new InvalidOperationException($"{python} is missing; the torchvision agreement tests need it: {Install}");
         }
 
         string script = Path.Combine(RepositoryRoot, "tests", "fixture-scripts", "torchvision_reference.py");
-        var start = new ProcessStartInfo(Python)
+        var start = new ProcessStartInfo(python)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -66,7 +70,7 @@ public static class TorchvisionReference
             start.ArgumentList.Add(size);
         }
 
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{Python} could not be started");
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{python} could not be started");
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(Timeout))
@@ -81,7 +85,7 @@ public static class TorchvisionReference
         {
             bool missing = errors.Contains("No module named 'torch", StringComparison.Ordinal) || errors.Contains("No module named 'numpy'", StringComparison.Ordinal);
             throw new InvalidOperationException(missing
-                ? $"{Python} lacks torch, torchvision or numpy; {Install}. Python said: {errors.Trim()}"
+                ? $"{python} lacks torch, torchvision or numpy; {Install}. Python said: {errors.Trim()}"
                 : $"torchvision_reference.py run {model} failed with exit code {process.ExitCode}: {errors.Trim()}");
         }
 

@@ -12,11 +12,11 @@ namespace NeuralStyle.Tests.Weights;
 public sealed class TorchvisionHarnessTests(ITestOutputHelper output)
 {
     [Fact]
-    public void A_reference_run_gives_torchvisions_state_dict_input_and_output()
+    public void A_reference_run_gives_torchvisions_weights_and_a_torchsharp_squeezenet_agrees()
     {
         using var temp = new TempDirectory();
 
-        ReferenceRun run = TorchvisionReference.Run("squeezenet1_1", temp.Path, batch: 2, size: "64x48");
+        ReferenceRun run = TorchvisionReference.Run("squeezenet1_1", temp.Path, batch: 2, size: "97x81");
 
         IReadOnlyDictionary<string, Tensor> state = PyTorchCheckpoint.Read(run.StateDict);
         using var keys = JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures.Root, "zoo", "torchvision-keys.json")));
@@ -26,13 +26,36 @@ public sealed class TorchvisionHarnessTests(ITestOutputHelper output)
         Assert.Equal(expected.Select(k => string.Join("x", k[1].EnumerateArray())), state.Values.Select(t => string.Join("x", t.shape)));
         Assert.Equal(expected.Select(k => k[2].GetString()), state.Values.Select(t => PyTorchReadTests.DtypeName(t.dtype)));
         Assert.Equal(reference.GetProperty("parameters").GetInt64(), state.Values.Sum(t => t.numel()));
-        Assert.Equal(new long[] { 2, 3, 64, 48 }, NpyFile.Read(run.Input).Shape);
+        Assert.Equal(new long[] { 2, 3, 97, 81 }, NpyFile.Read(run.Input).Shape);
         Assert.Equal(new long[] { 2, 1000 }, NpyFile.Read(run.Output).Shape);
         output.WriteLine($"squeezenet1_1: {state.Count} tensors, {state.Values.Sum(t => t.numel())} parameters, {new FileInfo(run.StateDict).Length} bytes");
         foreach (Tensor t in state.Values)
         {
             t.Dispose();
         }
+
+        using var model = new TestSqueezeNet11();
+        AgreementResult result = TorchvisionAgreement.Compare("squeezenet1_1", model, run);
+
+        output.WriteLine(result.ToString());
+        Assert.Equal(new long[] { 2, 1000 }, result.Shape);
+        result.AssertAgrees(1e-4);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void A_missing_interpreter_or_torchvision_fails_saying_what_to_install()
+    {
+        using var temp = new TempDirectory();
+        var missing = Assert.Throws<InvalidOperationException>(() => TorchvisionReference.Run("resnet18", temp.Path, 1, null, temp.File("no-python")));
+        Assert.Contains("install Debian's python3-torchvision", missing.Message);
+
+        // An interpreter without torch: what python3 prints when the import fails.
+        string fake = temp.File("python-without-torch");
+        File.WriteAllText(fake, "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'torch'\" >&2\nexit 1\n");
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var lacking = Assert.Throws<InvalidOperationException>(() => TorchvisionReference.Run("resnet18", temp.Path, 1, null, fake));
+        Assert.Contains("lacks torch, torchvision or numpy; install Debian's python3-torchvision", lacking.Message);
     }
 
     [Fact]

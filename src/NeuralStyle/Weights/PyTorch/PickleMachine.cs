@@ -376,8 +376,9 @@ internal sealed class PickleMachine
 
     private string ReadLine()
     {
-        int end = Array.IndexOf(data, (byte)'\n', position);
-        if (end < 0 || end - position > 1000)
+        // Module and class names are short; looking no further keeps a newline-free pickle from being scanned to its end.
+        int end = Array.IndexOf(data, (byte)'\n', position, Math.Min(1001, data.Length - position));
+        if (end < 0)
         {
             throw new PickleException("a GLOBAL name is not terminated");
         }

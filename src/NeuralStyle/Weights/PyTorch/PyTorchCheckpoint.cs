@@ -6,10 +6,11 @@ namespace NeuralStyle.Weights.PyTorch;
 /// <summary>Reads state dicts saved with PyTorch's torch.save (the zip format of PyTorch 1.6 and later) and loads them into modules.</summary>
 /// <remarks>
 /// <para>The pickle inside the archive is read by a restricted unpickler of our own rather than TorchSharp.PyBridge's
-/// <c>PyTorchUnpickler</c>: that one returns an unordered Hashtable, sizes buffers from lengths in the file before
-/// checking them, and rebuilds tensors that view part of a shared storage (a saved slice) from the wrong bytes.</para>
+/// <c>PyTorchUnpickler</c> (1.4.4), which, tried on this project's fixtures, returns the keys in hash order, fails with
+/// an ExternalException on a tensor that views part of a shared storage (a saved slice), sizes buffers from lengths in
+/// the file before checking them, and reports a legacy file or a whole pickled module with NotImplementedException.</para>
 /// <para>A checkpoint that nests the state dict under a single 'state_dict' or 'model' entry (with other entries such
-/// as 'epoch' or 'optimizer' beside it) is unwrapped. <see cref="Read"/> returns keys exactly as saved;
+/// as 'epoch' or 'optimizer' beside it) is unwrapped. <see cref="Read(string)"/> returns keys exactly as saved;
 /// <see cref="LoadInto"/> strips the 'module.' prefix of an nn.DataParallel save when every saved key has it and the
 /// module's keys do not.</para>
 /// </remarks>
@@ -24,7 +25,21 @@ public static class PyTorchCheckpoint
     {
         ArgumentNullException.ThrowIfNull(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        using TorchArchive archive = TorchArchive.Open(stream, path);
+        return Read(stream, path);
+    }
+
+    /// <summary>Reads a state dict from <paramref name="stream"/> (seekable; left open); <paramref name="sourceName"/> names it in errors.</summary>
+    /// <exception cref="PyTorchFormatException">The stream does not hold a torch.save zip archive with a state dict.</exception>
+    public static IReadOnlyDictionary<string, Tensor> Read(Stream stream, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        if (!stream.CanSeek)
+        {
+            throw new ArgumentException("the stream must be seekable (a zip archive is read from its end)", nameof(stream));
+        }
+
+        using TorchArchive archive = TorchArchive.Open(stream, sourceName);
         List<KeyValuePair<string, TensorReference>> entries;
         try
         {
@@ -37,7 +52,7 @@ public static class PyTorchCheckpoint
         }
         catch (PickleException e)
         {
-            throw new PyTorchFormatException(path, e.Message, e);
+            throw new PyTorchFormatException(sourceName, e.Message, e);
         }
 
         return Materialise(archive, entries);

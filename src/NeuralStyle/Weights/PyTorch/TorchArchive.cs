@@ -44,10 +44,11 @@ internal sealed class TorchArchive : IDisposable
     /// <exception cref="PyTorchFormatException">Not a torch.save zip archive (another format, legacy torch.save, truncated or corrupt).</exception>
     public static TorchArchive Open(Stream stream, string sourceName)
     {
-        long length = stream.Length;
+        long origin = stream.Position;
+        long length = stream.Length - origin;
         Span<byte> start = stackalloc byte[LegacyStart.Length];
         int read = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
-        stream.Position = 0;
+        stream.Position = origin;
         if (read < ZipSignature.Length || !start[..ZipSignature.Length].SequenceEqual(ZipSignature))
         {
             throw new PyTorchFormatException(sourceName, Unrecognised(start[..read], length));
