@@ -40,6 +40,16 @@ public class AlexNetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void OriginalAlexNetSaysWhichInputItNeeds()
+    {
+        using ZooModel model = ModelZoo.Create("alexnet-original");
+        using var noGrad = no_grad();
+        var e = Assert.Throws<ArgumentException>(() => model.call(zeros(1, 3, 224, 224)));
+        Assert.Contains("3x227x227", e.Message);
+        Assert.Contains("256x5x5", e.Message);
+    }
+
+    [Fact]
     public void OriginalAlexNetStartsWithThePapersWeights()
     {
         manual_seed(4);

@@ -160,7 +160,7 @@ internal static class ClassicZooChecks
         Assert.True(seenOutput.allclose(expected, rtol: 1e-4, atol: 1e-5), "evaluation-mode BN does not use the running statistics");
     }
 
-    private static bool Same(Tensor a, Tensor b)
+    public static bool Same(Tensor a, Tensor b)
     {
         using Tensor equal = a.eq(b).all();
         return equal.item<bool>();

@@ -24,6 +24,26 @@ public class LeNetTests(ITestOutputHelper output)
         ClassicZooChecks.AssertMatchesReference(model, info, ClassicZooChecks.KeysFile("lenet", name, "keys.json"));
         ClassicZooChecks.AssertOutputShapes(model, info.Input, 10);
         ClassicZooChecks.AssertBackward(model, info.Input);
+
+        // No dropout or batch norm: training and evaluation compute the same function.
+        using var noGrad = no_grad();
+        using Tensor x = randn(2, 1, 32, 32);
+        model.train();
+        using Tensor trained = model.call(x);
+        model.eval();
+        using Tensor evaluated = model.call(x);
+        Assert.True(ClassicZooChecks.Same(trained, evaluated));
+    }
+
+    [Fact]
+    public void SeedMakesTheWeightsReproducible()
+    {
+        using ZooModel a = ModelZoo.Create("lenet5", new ZooOptions(Seed: 42));
+        using ZooModel b = ModelZoo.Create("lenet5", new ZooOptions(Seed: 42));
+        using ZooModel c = ModelZoo.Create("lenet5", new ZooOptions(Seed: 43));
+        Dictionary<string, Tensor> sa = a.state_dict(), sb = b.state_dict(), sc = c.state_dict();
+        Assert.All(sa.Keys, k => Assert.True(ClassicZooChecks.Same(sa[k], sb[k]), k));
+        Assert.Contains(sa.Keys, k => !ClassicZooChecks.Same(sa[k], sc[k]));
     }
 
     [Fact]

@@ -82,6 +82,14 @@ public sealed class AlexNetOriginal : ZooModel
     public override Tensor forward(Tensor input)
     {
         using Tensor features = _features.call(input);
+        if (features.shape[^2] != 6 || features.shape[^1] != 6)
+        {
+            // Without this the error would be libtorch's matrix-size mismatch deep in the classifier.
+            throw new ArgumentException(
+                $"alexnet-original needs a 3x227x227 input (its classifier takes 256x6x6 maps; this input gives 256x{features.shape[^2]}x{features.shape[^1]})",
+                nameof(input));
+        }
+
         using Tensor flat = features.flatten(1);
         return _classifier.call(flat);
     }
