@@ -14,7 +14,7 @@ using TorchSharp;
 //        [--warmup 2] [--rounds 2] [--threads 2] [--python /usr/bin/python3] [--no-pytorch]
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- mat-memory FILE.mat   (peak memory of reading a .mat)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- vgg-memory FILE.mat   (same, loading VGG to relu5_1)
-//        dotnet run -c Release --project bench/NeuralStyle.Bench -- time-to-loss [--sizes 256 512] [--iterations 300]
+//        dotnet run -c Release --project bench/NeuralStyle.Bench -- time-to-loss [--sizes 256 512] [--iterations 300] [--threads 1] [--only NAME --reuse DIR]
 //            (wall time of each optimiser and schedule to reach the seed recipe's loss; see TimeToLoss.cs)
 if (args.Length > 0 && args[0] == "time-to-loss")
 {

@@ -70,19 +70,20 @@ internal static class StyleCommand
         StyleTransferSettings settings = options.Weights.ApplyTo(options.Settings, backbone.Network.Defaults.EffectiveWeights);
         CheckMemory(backbone.Network, network.Path, settings, content, options.MaxMemoryMiB, error);
         var reporter = new ProgressReporter(error, interactive);
+        int minSize = options.MinSize ?? StyleRecipe.MinSizeFor(content.Width, content.Height);
         var manifest = new ManifestRecorder(ManifestRecorder.PathFor(options.Output), new RunManifest
         {
             ToolVersion = ManifestRecorder.Version(typeof(StyleCommand).Assembly),
             Arguments = arguments,
             Started = started,
             Completed = false,
-            Options = new { options.Content, options.Styles, options.Output, options.CheckpointOutput, options.Width, options.StyleScales, options.Initial, options.PreserveColors, ColorTransfer = options.ColorTransfer?.ToString().ToLowerInvariant() ?? "none", options.LuminanceOnly, options.Scales, options.MinSize, Pooling = options.Pooling.ToString().ToLowerInvariant(), options.Overwrite, Threads = TorchSharp.torch.get_num_threads(), Settings = Describe(settings, backbone.Network) },
+            Options = new { options.Content, options.Styles, options.Output, options.CheckpointOutput, options.Width, options.StyleScales, options.Initial, options.PreserveColors, ColorTransfer = options.ColorTransfer?.ToString().ToLowerInvariant() ?? "none", options.LuminanceOnly, options.Scales, MinSize = minSize, options.CoarseIterations, Pooling = options.Pooling.ToString().ToLowerInvariant(), options.Overwrite, Threads = TorchSharp.torch.get_num_threads(), Settings = Describe(settings, backbone.Network) },
             Network = ManifestRecorder.DescribeNetwork(network.Path, network.Source, backbone.Network.Description()),
             Libraries = ManifestRecorder.Libraries(),
             ResumedFrom = resumedManifest is null ? null : Path.GetFullPath(resumedManifest),
         });
         using TransferState? resume = resumeState is null ? null : TransferStateFile.Read(resumeState);
-        IReadOnlyList<ScaleStep> plan = MultiScaleSchedule.Plan(content.Width, content.Height, options.Scales, options.MinSize, settings.Iterations);
+        IReadOnlyList<ScaleStep> plan = MultiScaleSchedule.Plan(content.Width, content.Height, options.Scales, minSize, settings.Iterations, options.CoarseIterations);
         try
         {
             // A resumed run's state belongs to the final scale, so the coarser ones are not run again.

@@ -23,7 +23,7 @@ internal sealed class StyleCommandLine
     private readonly Option<double> _styleLayerWeightExp = WithDefault("--style-layer-weight-exp", "style layer k gets weight exp^k (weights rescaled to sum to the layer count)", "STYLE_LAYER_WEIGHT_EXP", 1.0);
     private readonly Option<double[]> _styleBlendWeights = Many<double>("--style-blend-weights", "style blending weights (default equal)", "STYLE_BLEND_WEIGHT");
     private readonly Option<double?> _tvWeight = Optional<double?>("--tv-weight", "total variation regularization weight (default 100 with VGG)", "TV_WEIGHT");
-    private readonly Option<double?> _learningRate = Optional<double?>("--learning-rate", "learning rate (default 10 with VGG; 1 with --optimizer lbfgs)", "LEARNING_RATE");
+    private readonly Option<double?> _learningRate = Optional<double?>("--learning-rate", "Adam's learning rate, or L-BFGS's step size with --optimizer lbfgs (default 10 with VGG, 2 with ResNet-18, 1 for L-BFGS); given without --optimizer it selects Adam", "LEARNING_RATE");
     private readonly Option<double> _beta1 = WithDefault("--beta1", "Adam: beta1 parameter", "BETA1", 0.9);
     private readonly Option<double> _beta2 = WithDefault("--beta2", "Adam: beta2 parameter", "BETA2", 0.999);
     private readonly Option<double> _epsilon = WithDefault("--epsilon", "Adam: epsilon parameter", "EPSILON", 1e-8);
@@ -41,13 +41,15 @@ internal sealed class StyleCommandLine
     private readonly Option<string> _styleLoss = WithDefault("--style-loss", "style statistic: gram (the seed), meanstd (per-channel mean and std), w2 (Wasserstein-2 between Gaussian fits), sliced (sliced Wasserstein, fresh random projections each step)", "STYLE_LOSS", "gram");
     private readonly Option<string> _colorTransfer = WithDefault("--color-transfer", "before transfer, match each style image's colour mean and covariance to the content's: histogram (Cholesky) or histogram-sqrt (symmetric square roots); none keeps the style's colours", "MODE", "none");
     private readonly Option<bool> _luminanceOnly = Optional<bool>("--luminance-only", "transfer on luminance only (style luminance matched to the content's), then recombine with the content's chroma", null);
-    private readonly Option<string> _optimizer = WithDefault("--optimizer", "adam (the seed's, TensorFlow form) or lbfgs", "OPTIMIZER", "adam");
+    private readonly Option<string?> _optimizer = Optional<string?>("--optimizer", "adam (the seed's, TensorFlow form) or lbfgs (default: lbfgs; adam with --recipe seed, with an Adam flag such as --learning-rate, or with --style-loss sliced)", "OPTIMIZER");
+    private readonly Option<string> _recipe = WithDefault("--recipe", "default optimiser and schedule: ours (L-BFGS over 3 scales, chosen by measurement) or seed (Adam on one scale, as the seed); explicit flags override it", "RECIPE", "ours");
     private readonly Option<int> _lbfgsHistory = WithDefault("--lbfgs-history", "L-BFGS correction pairs kept (each costs two image-sized tensors)", "PAIRS", 100);
     private readonly Option<bool> _lbfgsLineSearch = Optional<bool>("--lbfgs-line-search", "L-BFGS: strong-Wolfe line search (default: fixed steps, as PyTorch without line_search_fn)", null);
     private readonly Option<double?> _average = Optional<double?>("--average", "write the exponential moving average of the image with this decay (e.g. 0.99) instead of the best iterate; both losses go to the manifest", "DECAY");
     private readonly Option<string?> _resume = Optional<string?>("--resume", "continue the run recorded in OUTPUT.json (its arguments; add --iterations N to go further)", "OUTPUT.json");
-    private readonly Option<int> _scales = WithDefault("--scales", "coarse-to-fine scales; --iterations is the final scale's, each coarser scale gets twice the next finer one's (at most 8x)", "N", 1);
-    private readonly Option<int> _minSize = WithDefault("--min-size", "long side of the coarsest scale in pixels (sizes grow geometrically to the output size)", "PX", 128);
+    private readonly Option<int?> _scales = Optional<int?>("--scales", "coarse-to-fine scales; --iterations is the final scale's, --coarse-iterations each coarser one's (default: 3; 1 with --recipe seed)", "N");
+    private readonly Option<int> _coarseIterations = WithDefault("--coarse-iterations", "iterations of every coarser scale", "N", StyleRecipe.DefaultCoarseIterations);
+    private readonly Option<int?> _minSize = Optional<int?>("--min-size", "long side of the coarsest scale in pixels; sizes grow geometrically to the output size (default: a quarter of the output's long side, at least 64)", "PX");
     private readonly Option<int?> _maxMemory = Optional<int?>("--max-memory", "refuse to start when the estimated peak memory exceeds this many MiB (default: the memory available now)", "MIB");
     private readonly Option<string?> _smoothing = Optional<string?>("--smoothing", "activation smoothing before the losses: swag or none (default: none for VGG, swag for other backbones)", "SMOOTHING");
 
@@ -58,14 +60,15 @@ internal sealed class StyleCommandLine
         _styleLoss.AcceptOnlyFromAmong("gram", "meanstd", "w2", "sliced");
         _colorTransfer.AcceptOnlyFromAmong("none", "histogram", "histogram-sqrt");
         _optimizer.AcceptOnlyFromAmong("adam", "lbfgs");
+        _recipe.AcceptOnlyFromAmong("ours", "seed");
         Root = new RootCommand("Neural style transfer (Gatys et al.): paints the content image in the style of the style images.");
         foreach (Option option in new Option[]
         {
             _content, _styles, _output, _checkpointOutput, _iterations, _width, _styleScales, _network, _weights, _contentWeight,
             _contentWeightBlend, _styleWeight, _styleLayerWeightExp, _styleBlendWeights, _tvWeight, _learningRate,
             _beta1, _beta2, _epsilon, _initial, _initialNoiseblend, _preserveColors, _pooling, _printIterations,
-            _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _styleLoss, _colorTransfer, _luminanceOnly, _optimizer,
-            _lbfgsHistory, _lbfgsLineSearch, _average, _resume, _scales, _minSize,
+            _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _styleLoss, _colorTransfer, _luminanceOnly, _recipe, _optimizer,
+            _lbfgsHistory, _lbfgsLineSearch, _average, _resume, _scales, _coarseIterations, _minSize,
         })
         {
             Root.Options.Add(option);
@@ -123,7 +126,17 @@ internal sealed class StyleCommandLine
         Positive("--lbfgs-history", result.GetValue(_lbfgsHistory));
         Positive("--scales", result.GetValue(_scales));
         Positive("--min-size", result.GetValue(_minSize));
-        OptimizerKind optimizer = result.GetValue(_optimizer) == "lbfgs" ? OptimizerKind.Lbfgs : OptimizerKind.Adam;
+        Positive("--coarse-iterations", result.GetValue(_coarseIterations));
+        bool seedRecipe = result.GetValue(_recipe) == "seed";
+        string? styleLoss = result.GetValue(_styleLoss);
+        bool adamParameterGiven = result.GetResult(_learningRate) is { Implicit: false } || result.GetResult(_beta1) is { Implicit: false }
+            || result.GetResult(_beta2) is { Implicit: false } || result.GetResult(_epsilon) is { Implicit: false };
+        OptimizerKind optimizer = result.GetValue(_optimizer) switch
+        {
+            "lbfgs" => OptimizerKind.Lbfgs,
+            "adam" => OptimizerKind.Adam,
+            _ => StyleRecipe.OptimizerFor(seedRecipe, adamParameterGiven, stochasticLoss: styleLoss == "sliced"),
+        };
 
         var settings = new StyleTransferSettings
         {
@@ -145,7 +158,7 @@ internal sealed class StyleCommandLine
             AverageDecay = result.GetValue(_average),
             LbfgsHistory = result.GetValue(_lbfgsHistory),
             LbfgsStrongWolfe = result.GetValue(_lbfgsLineSearch),
-            StyleLoss = result.GetValue(_styleLoss) switch
+            StyleLoss = styleLoss switch
             {
                 "meanstd" => StyleLossKind.MeanStd,
                 "w2" => StyleLossKind.Wasserstein2,
@@ -186,8 +199,9 @@ internal sealed class StyleCommandLine
             Overwrite = result.GetValue(_overwrite),
             Threads = result.GetValue(_threads),
             MaxMemoryMiB = result.GetValue(_maxMemory),
-            Scales = result.GetValue(_scales),
+            Scales = result.GetValue(_scales) ?? (seedRecipe ? 1 : StyleRecipe.DefaultScales),
             MinSize = result.GetValue(_minSize),
+            CoarseIterations = result.GetValue(_coarseIterations),
             ColorTransfer = colorTransfer,
             LuminanceOnly = luminanceOnly,
             Settings = settings,

@@ -43,8 +43,11 @@ internal sealed record StyleOptions
     /// <summary>Coarse-to-fine scales (1 = the seed's single scale).</summary>
     public int Scales { get; init; } = 1;
 
-    /// <summary>Long side of the coarsest scale, in pixels.</summary>
-    public int MinSize { get; init; } = 128;
+    /// <summary>Long side of the coarsest scale in pixels, or null for <see cref="StyleRecipe.MinSizeFor"/> of the output size.</summary>
+    public int? MinSize { get; init; }
+
+    /// <summary>Iterations of every coarser scale.</summary>
+    public int CoarseIterations { get; init; } = StyleRecipe.DefaultCoarseIterations;
 
     /// <summary>Match the styles' colour statistics to the content before the transfer (Gatys et al. 2016), or null.</summary>
     public NeuralStyle.Imaging.ColorTransferMethod? ColorTransfer { get; init; }

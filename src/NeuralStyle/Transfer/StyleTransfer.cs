@@ -77,7 +77,7 @@ public sealed class StyleTransfer
                 ? new TensorFlowAdam(x, _settings.LearningRate, _settings.Beta1, _settings.Beta2, _settings.Epsilon)
                 : null;
             using var lbfgs = _settings.Optimizer == OptimizerKind.Lbfgs
-                ? new Lbfgs(x, new LbfgsOptions(_settings.LbfgsHistory, _settings.LbfgsStrongWolfe, _settings.LearningRate))
+                ? new Lbfgs(x, new LbfgsOptions(_settings.LbfgsHistory, _settings.LbfgsStrongWolfe, _settings.LearningRate, BacktrackOnIncrease: true))
                 : null;
             double bestLoss = resume?.BestLoss ?? double.PositiveInfinity;
             Tensor? best = resume?.Best?.detach().clone();

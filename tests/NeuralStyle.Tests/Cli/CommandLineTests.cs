@@ -300,7 +300,7 @@ public class CommandLineTests
             return console.Printed[^1].Total;
         }
 
-        double adam = FinalTotal();
+        double adam = FinalTotal("--optimizer", "adam");
         double lbfgs = FinalTotal(["--optimizer", "lbfgs", "--lbfgs-history", "20", .. (lineSearch ? new[] { "--lbfgs-line-search" } : [])]);
         Assert.True(lbfgs < adam, $"L-BFGS {lbfgs} vs Adam {adam}");
     }
@@ -315,15 +315,39 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void OurRecipeIsLbfgsOverThreeScalesAndTheSeedsIsAdamOnOne()
+    {
+        using var temp = new TempDirectory();
+        string[] common = ["--network", Fixtures.TinyVgg("tiny-vgg-current.mat"), "--content", Fixtures.Example("chelsea.png"), "--styles", Fixtures.Example("brick.png"), "--iterations", "2", "--width", "300"];
+        string Schedule(params string[] extra)
+        {
+            CliRun run = CliRun.Invoke([.. common, .. extra, "--output", temp.File($"o{extra.Length}{string.Join("", extra)}.png")]);
+            Assert.True(run.ExitCode == 0, run.Error);
+            using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(temp.File($"o{extra.Length}{string.Join("", extra)}.json")));
+            string optimizer = manifest.RootElement.GetProperty("options").GetProperty("settings").GetProperty("optimizer").GetString()!;
+            return $"{optimizer}: " + string.Join("; ", run.ErrorLines.Where(l => l.StartsWith("Scale ", StringComparison.Ordinal)));
+        }
+
+        // 300 px wide: the coarsest scale's long side is 300 / 4 = 75, then 150 and 300.
+        Assert.Equal("lbfgs: Scale 1/3: 75x50, 100 iterations; Scale 2/3: 150x100, 100 iterations; Scale 3/3: 300x199, 2 iterations", Schedule());
+        Assert.Equal("adam: ", Schedule("--recipe", "seed"));
+        // An Adam flag (a seed command line) or the stochastic sliced loss selects Adam; --optimizer always wins.
+        Assert.StartsWith("adam: Scale 1/3", Schedule("--learning-rate", "3"));
+        Assert.StartsWith("adam: Scale 1/3", Schedule("--style-loss", "sliced"));
+        Assert.StartsWith("lbfgs: Scale 1/3", Schedule("--learning-rate", "0.5", "--optimizer", "lbfgs"));
+        Assert.Equal("adam: ", Schedule("--recipe", "seed", "--scales", "1", "--optimizer", "adam"));
+    }
+
+    [Fact]
     public void MultiScaleRunsCoarseToFineAndWritesOnlyTheFinalScalesFiles()
     {
         using var temp = new TempDirectory();
         CliRun run = CliRun.Invoke([.. Base(), "--output", temp.File("o.png"), "--checkpoint-output", temp.File("c%s.png"),
-            "--checkpoint-iterations", "4", "--iterations", "5", "--scales", "3", "--min-size", "16", "--seed", "4"]);
+            "--checkpoint-iterations", "4", "--iterations", "5", "--scales", "3", "--min-size", "16", "--coarse-iterations", "7", "--seed", "4"]);
         Assert.True(run.ExitCode == 0, run.Error);
         string[] scales = [.. run.ErrorLines.Where(l => l.StartsWith("Scale ", StringComparison.Ordinal))];
-        // 37x29 content: long sides 16, 24, 37; iterations 20, 10, 5.
-        Assert.Equal(["Scale 1/3: 16x13, 20 iterations", "Scale 2/3: 24x19, 10 iterations", "Scale 3/3: 37x29, 5 iterations"], scales);
+        // 37x29 content: long sides 16, 24, 37; iterations 7, 7, 5.
+        Assert.Equal(["Scale 1/3: 16x13, 7 iterations", "Scale 2/3: 24x19, 7 iterations", "Scale 3/3: 37x29, 5 iterations"], scales);
         Assert.Equal(["c0.png", "o.json", "o.png", "o.state"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         NeuralStyle.Imaging.RgbImage image = NeuralStyle.Imaging.ImageReader.Read(temp.File("o.png"));
         Assert.Equal((37, 29), (image.Width, image.Height));

@@ -22,7 +22,7 @@ public class FidelityTests(ITestOutputHelper log)
         using JsonDocument reference = JsonDocument.Parse(File.ReadAllText(Fixtures.TinyVgg($"reference-{configuration}.json")));
         using var temp = new TempDirectory();
         string output = temp.File("out.png");
-        CliRun run = CliRun.Invoke([.. FixtureArgs(reference.RootElement.GetProperty("args")), "--output", output]);
+        CliRun run = CliRun.Invoke([.. FixtureArgs(reference.RootElement.GetProperty("args")), "--recipe", "seed", "--output", output]);
         Assert.True(run.ExitCode == 0, run.Error);
 
         SeedConsoleOutput console = SeedConsoleOutput.Parse(run.ErrorLines, out _);

@@ -70,7 +70,7 @@ public class LayersAndNetworkTests
     {
         using var temp = new TempDirectory();
         string content = Fixtures.Example("chelsea.png"), style = Fixtures.Example("brick.png");
-        CliRun run = CliRun.Invoke(["--content", content, "--styles", style, "--initial", content, "--width", "96",
+        CliRun run = CliRun.Invoke(["--content", content, "--styles", style, "--initial", content, "--width", "96", "--scales", "1",
             "--iterations", "40", "--print-iterations", "39", "--output", temp.File("o.png")]);
         Assert.True(run.ExitCode == 0, run.Error);
         SeedConsoleOutput console = SeedConsoleOutput.Parse(run.ErrorLines, out _);

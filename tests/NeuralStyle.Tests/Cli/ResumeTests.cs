@@ -69,7 +69,8 @@ public class ResumeTests
             process.BeginErrorReadLine();
             process.BeginOutputReadLine();
             var clock = Stopwatch.StartNew();
-            while (!File.Exists(temp.File("long.state")) && clock.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
+            // Both files: on a loaded machine the manifest can follow the first state by more than the pause below.
+            while (!(File.Exists(temp.File("long.state")) && File.Exists(temp.File("long.json"))) && clock.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
             {
                 Thread.Sleep(50);
             }

@@ -57,6 +57,9 @@ public sealed class Lbfgs : IDisposable
     /// <summary>Steps that computed a direction (those stopped by the gradient or change tests before it do not count).</summary>
     public long Iterations { get; private set; }
 
+    /// <summary>Steps shortened by <see cref="LbfgsOptions.BacktrackOnIncrease"/> since this object was made (not part of the exported state).</summary>
+    public long Backtracks { get; private set; }
+
     /// <summary>Closure calls made by all steps.</summary>
     public long FunctionEvaluations { get; private set; }
 
@@ -67,7 +70,13 @@ public sealed class Lbfgs : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
 
         double loss = Evaluate(closure);
+        if (Backtrack(loss))
+        {
+            return new LbfgsStepResult(loss, 1, _stepSize, Converged: false);
+        }
+
         using Tensor gradient = Gradient();
+
         if (StoppedBeforeDirection(loss, gradient))
         {
             return new LbfgsStepResult(loss, 1, 0, Converged: true);
@@ -153,6 +162,37 @@ public sealed class Lbfgs : IDisposable
         _history.Dispose();
         _direction?.Dispose();
         _previousGradient?.Dispose();
+    }
+
+    // Small rises are normal for L-BFGS without a line search (and a first step of length 1/|g|_1 can change a float32
+    // loss by less than its rounding); only a rise beyond this fraction shortens the step.
+    private const double IncreaseTolerance = 0.01;
+
+    // When the last step raised the loss: moves back along it to the minimiser of the parabola through the start's loss
+    // and slope and the failed step's loss, kept between 1/1000 and 1/2 of the failed length (the losses here are
+    // quartic in the image, so an overshoot can be by ten orders of magnitude). The loss and gradient of the step's
+    // start are kept, so the next call evaluates the shorter step as if it had been the one taken.
+    private bool Backtrack(double loss)
+    {
+        if (!Options.BacktrackOnIncrease || Options.StrongWolfe || _direction is null || _previousGradient is null || !(_stepSize > 0)
+            || !(loss > _previousLoss + (IncreaseTolerance * Math.Abs(_previousLoss))))
+        {
+            return false;
+        }
+
+        double t = _stepSize;
+        double slope = LbfgsHistory.Dot(_previousGradient, _direction);
+        double excess = loss - _previousLoss - (slope * t);
+        double shorter = excess > 0 && slope < 0 ? -slope * t * t / (2 * excess) : t / 2;
+        shorter = Math.Clamp(shorter, t * 1e-3, t / 2);
+        using (no_grad())
+        {
+            Variable.add_(_direction, alpha: shorter - t);
+        }
+
+        _stepSize = shorter;
+        Backtracks++;
+        return true;
     }
 
     // torch.optim.LBFGS's tests: the gradient one at the start of every step, the change ones (which look at the

@@ -6,12 +6,20 @@ namespace NeuralStyle.Transfer.Optimizers;
 /// <param name="LearningRate">Step length (the line search's first trial when <paramref name="StrongWolfe"/> is set).</param>
 /// <param name="ToleranceGrad">Converged when max |gradient| is at most this; 0 never stops early.</param>
 /// <param name="ToleranceChange">Converged when the loss, the step or the directional derivative change by less than this; 0 never stops early.</param>
+/// <param name="BacktrackOnIncrease">
+/// Without line search: when a step has raised the loss by more than 1%, the next call moves back along it (to the
+/// minimiser of a parabola fitted to the losses) instead of computing a new direction, repeatedly if need be: a
+/// backtracking search that costs one
+/// evaluation per call and only when a step fails. torch.optim.LBFGS has no such guard; in style transfer from an
+/// upsampled coarse result its unit step can land where the loss is 1e17, and it never recovers.
+/// </param>
 public sealed record LbfgsOptions(
     int HistorySize = 100,
     bool StrongWolfe = false,
     double LearningRate = 1,
     double ToleranceGrad = 0,
-    double ToleranceChange = 0)
+    double ToleranceChange = 0,
+    bool BacktrackOnIncrease = false)
 {
     /// <summary>Most bytes the optimiser holds for a variable of <paramref name="elementCount"/> elements.</summary>
     /// <remarks>
