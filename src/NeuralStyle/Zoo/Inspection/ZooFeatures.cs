@@ -13,6 +13,8 @@ public static class ZooFeatures
     /// <remarks>
     /// For a module that runs more than once the first output is returned. The tensors are new handles owned by the
     /// caller (or the caller's dispose scope), still attached to the autograd graph. Gradient mode is the caller's.
+    /// As with PyTorch's hooks, an output that a later in-place operation modifies (torchvision ResNet's
+    /// <c>bn1</c>, rectified in place by <c>relu</c>) is seen after that modification.
     /// </remarks>
     /// <exception cref="ArgumentException">A name is not a module of the model, or the module did not run.</exception>
     public static IReadOnlyDictionary<string, Tensor> Extract(ZooModel model, Tensor input, IReadOnlyCollection<string> layers)
