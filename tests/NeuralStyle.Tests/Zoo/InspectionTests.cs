@@ -39,6 +39,22 @@ public class InspectionTests
     }
 
     [Fact]
+    public void LeNet5sPaperLayersCountAsTheLayersTheyGeneralise()
+    {
+        using NeuralStyle.Zoo.ZooModel model = NeuralStyle.Zoo.ModelZoo.Create("lenet5");
+        var macs = ModelSummary.Create(model, new NeuralStyle.Zoo.InputShape(1, 32, 32), batch: 2).Rows.ToDictionary(r => r.Name, r => r.MultiplyAdds);
+        // C1 28x28x6 x 25; S2 14x14x6 x 4; C3 10x10 x 1,500 table weights; S4 5x5x16 x 4; C5 120 x 400; F6 84 x 120; RBF 10 x 84.
+        Assert.Equal(117_600, macs["c1"]);
+        Assert.Equal(4_704, macs["s2"]);
+        Assert.Equal(150_000, macs["c3"]);
+        Assert.Equal(1_600, macs["s4"]);
+        Assert.Equal(48_000, macs["c5"]);
+        Assert.Equal(10_080, macs["f6"]);
+        Assert.Equal(840, macs["output"]);
+        Assert.Equal(332_824, macs.Values.Sum());
+    }
+
+    [Fact]
     public void MultiplyAddsArePerImageWhateverTheBatch()
     {
         using var model = new InspectionTinyModel();

@@ -8,8 +8,9 @@ namespace NeuralStyle.Zoo.Inspection;
 /// Only convolutions and fully connected layers count, one per multiply-accumulate: a convolution costs its output
 /// elements times (in_channels / groups) times the kernel area, a transposed convolution its input elements times
 /// (out_channels / groups) times the kernel area, a Linear its output elements times in_features. Bias additions,
-/// pooling, activations, batch norm and element-wise additions count 0. Modules that implement
-/// <see cref="IMultiplyAddCounting"/> report their own figure.
+/// pooling, activations, batch norm and element-wise additions count 0. LeNet-5's paper layers count as the
+/// convolutions and Linear layers they generalise (<see cref="PaperLayerMultiplyAdds"/>); other modules that compute
+/// with functional calls report their own figure by implementing <see cref="IMultiplyAddCounting"/>.
 /// </remarks>
 public static class MultiplyAdds
 {
@@ -27,6 +28,8 @@ public static class MultiplyAdds
         {
             case IMultiplyAddCounting counting:
                 return counting.MultiplyAddsPerImage(x, y);
+            case var _ when PaperLayerMultiplyAdds.PerImage(module, x, y) is long paper:
+                return paper;
             case Convolution conv:
                 long kernel = conv.kernel_size.Aggregate(1L, (a, k) => a * k);
                 // Unbatched convolution input has one dimension fewer than the kernel's plus two.
