@@ -10,15 +10,17 @@ namespace NeuralStyle.Cli;
 /// <summary><c>neural-style layers</c>: a network's layer names and output shapes for an input size.</summary>
 internal sealed class LayersCommand
 {
-    private readonly Option<string?> _network = new("--network") { Description = "network file (.mat or .onnx); default as for style transfer", HelpName = "NETWORK" };
-    private readonly Option<int> _width = new("--width") { Description = "input width", DefaultValueFactory = _ => 224, HelpName = "WIDTH" };
-    private readonly Option<int> _height = new("--height") { Description = "input height", DefaultValueFactory = _ => 224, HelpName = "HEIGHT" };
+    private readonly Option<string?> _network = new("--network") { Description = "network file (.mat or .onnx) or zoo model name; default as for style transfer", HelpName = "NETWORK" };
+    private readonly Option<string?> _weights = new("--weights") { Description = "a zoo model's PyTorch state dict (optional here: names and shapes do not depend on the weights)", HelpName = "FILE" };
+    private readonly Option<int> _width = new("--width") { Description = "input width (a zoo model: its canonical input unless given)", DefaultValueFactory = _ => 224, HelpName = "WIDTH" };
+    private readonly Option<int> _height = new("--height") { Description = "input height (a zoo model: its canonical input unless given)", DefaultValueFactory = _ => 224, HelpName = "HEIGHT" };
     private readonly Option<bool> _json = new("--json") { Description = "machine-readable output" };
 
     public LayersCommand()
     {
         Command = new Command("layers", "List a network's layer names (usable in --content-layers / --style-layers) and their output shapes.");
         Command.Options.Add(_network);
+        Command.Options.Add(_weights);
         Command.Options.Add(_width);
         Command.Options.Add(_height);
         Command.Options.Add(_json);
@@ -35,13 +37,19 @@ internal sealed class LayersCommand
         }
 
         TorchThreads.Configure();
-        NetworkResolution resolution = NetworkResolution.Resolve(parsed.GetValue(_network));
+        NetworkResolution resolution = NetworkResolution.Resolve(parsed.GetValue(_network), parsed.GetValue(_weights), requireWeights: false);
         // Every layer of a VGG file is wanted here, not just those the default losses read.
         var settings = new StyleTransferSettings { ContentLayers = [new LayerWeight("relu5_4", 1)], StyleLayers = [new LayerWeight("relu5_4", 1)] };
-        using var handle = new BackboneHandle(Open(resolution.Path, settings));
+        using var handle = new BackboneHandle(resolution.ZooModel is null ? Open(resolution.Path, settings) : resolution.Open(PoolingMode.Max, settings));
         IFeatureNetwork network = handle.Network;
+        if (network is ZooFeatureNetwork zoo)
+        {
+            // A zoo model's head may only fit its canonical input (LeNet-5's C5 must come out 1x1).
+            width = parsed.GetResult(_width) is { Implicit: false } ? width : zoo.Info.Input.Width;
+            height = parsed.GetResult(_height) is { Implicit: false } ? height : zoo.Info.Input.Height;
+        }
 
-        var aliases = (network as OnnxFeatureNetwork)?.Aliases.ToDictionary(a => a.Value, a => a.Key, StringComparer.Ordinal)
+        var aliases = ((network as OnnxFeatureNetwork)?.Aliases ?? (network as ZooFeatureNetwork)?.Aliases)?.ToDictionary(a => a.Value, a => a.Key, StringComparer.Ordinal)
             ?? new Dictionary<string, string>(StringComparer.Ordinal);
         IReadOnlyDictionary<string, long[]> shapes = Shapes(network, width, height);
         var rows = network.LayerNames.Where(shapes.ContainsKey)

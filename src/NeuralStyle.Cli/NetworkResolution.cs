@@ -1,16 +1,32 @@
 using NeuralStyle.Backbones;
+using NeuralStyle.Transfer;
+using NeuralStyle.Zoo;
 
 namespace NeuralStyle.Cli;
 
 /// <summary>Which weight file a run uses and why, so that the console can say so.</summary>
-internal sealed record NetworkResolution(string Path, string Source)
+/// <param name="Path">The network file, or for a zoo model its --weights file (its name when there are none).</param>
+/// <param name="Source">How it was chosen.</param>
+/// <param name="ZooModel">The zoo model's name when --network named one.</param>
+internal sealed record NetworkResolution(string Path, string Source, string? ZooModel = null)
 {
     /// <summary>
-    /// An explicit --network must exist (the seed's message otherwise). Without one: the seed's default file in the
+    /// An explicit --network must exist (the seed's message otherwise) or be a zoo model's name, which needs --weights
+    /// unless <paramref name="requireWeights"/> is false (listing layers). Without one: the seed's default file in the
     /// working directory when it is there, else the ResNet-18 bundled with the program, so a first run needs no download.
     /// </summary>
-    public static NetworkResolution Resolve(string? network)
+    public static NetworkResolution Resolve(string? network, string? weights = null, bool requireWeights = true)
     {
+        if (network is not null && !File.Exists(network) && IsBareName(network))
+        {
+            return Zoo(network, weights, requireWeights);
+        }
+
+        if (weights is not null)
+        {
+            throw new UsageException("--weights goes with --network NAME, a zoo model (see `neural-style models list`)");
+        }
+
         if (network is not null)
         {
             return File.Exists(network)
@@ -29,5 +45,47 @@ internal sealed record NetworkResolution(string Path, string Source)
         }
 
         throw new UsageException($"Network {StyleOptions.DefaultNetwork} does not exist. (Did you forget to download it?)");
+    }
+
+    /// <summary>Opens the backbone with just the layers <paramref name="settings"/> will read.</summary>
+    public IFeatureNetwork Open(PoolingMode pooling, StyleTransferSettings settings)
+    {
+        if (ZooModel is null)
+        {
+            return NetworkFiles.Open(Path, pooling, settings);
+        }
+
+        if (pooling != PoolingMode.Max)
+        {
+            throw new UsageException("--pooling avg applies to MatConvNet VGG files; a zoo model keeps its own pooling");
+        }
+
+        return ZooFeatureNetwork.Load(ZooModel, Source == RandomWeights ? null : Path);
+    }
+
+    private const string RandomWeights = "zoo model with random weights";
+
+    // "vgg16" names a model; "nets/vgg16.mat" or "vgg16.onnx" name files (and keep the seed's message when missing).
+    private static bool IsBareName(string network) =>
+        !network.Contains(System.IO.Path.DirectorySeparatorChar) && !network.Contains('/') && !System.IO.Path.HasExtension(network);
+
+    private static NetworkResolution Zoo(string name, string? weights, bool requireWeights)
+    {
+        if (!ModelZoo.Contains(name))
+        {
+            throw new UsageException($"Network {name} is neither a file nor a zoo model; the zoo models are: {string.Join(", ", ModelZoo.Names)}");
+        }
+
+        string canonical = ModelZoo.Describe(name).Name;
+        if (weights is null)
+        {
+            return requireWeights
+                ? throw new UsageException($"--network {canonical} is a zoo model: give its weights, a PyTorch state dict saved with torch.save, with --weights FILE")
+                : new NetworkResolution(canonical, RandomWeights, canonical);
+        }
+
+        return File.Exists(weights)
+            ? new NetworkResolution(weights, $"--network {canonical} --weights", canonical)
+            : throw new UsageException($"Weights {weights} do not exist.");
     }
 }

@@ -27,10 +27,15 @@ public static class NeuralStyleApp
 
         var commandLine = new StyleCommandLine();
         var layers = new LayersCommand();
+        var models = new ModelsCommand();
+        var classify = new ClassifyCommand();
         commandLine.Root.Subcommands.Add(layers.Command);
+        commandLine.Root.Subcommands.Add(models.Command);
+        commandLine.Root.Subcommands.Add(classify.Command);
         // An action on the root keeps System.CommandLine from demanding a subcommand; dispatch happens below.
         commandLine.Root.SetAction(_ => 0);
         layers.Command.SetAction(_ => 0);
+        classify.Command.SetAction(_ => 0);
         ParseResult parsed = commandLine.Root.Parse(args);
         try
         {
@@ -47,6 +52,16 @@ public static class NeuralStyleApp
             if (parsed.CommandResult.Command == layers.Command)
             {
                 return layers.Run(parsed, output);
+            }
+
+            if (parsed.CommandResult.Command == classify.Command)
+            {
+                return classify.Run(parsed, output);
+            }
+
+            if (models.Run(parsed, output) is int code)
+            {
+                return code;
             }
 
             return StyleCommand.Run(commandLine.Bind(parsed), args, error, interactive, resumeManifest, resumeState);

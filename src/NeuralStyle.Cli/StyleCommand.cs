@@ -13,7 +13,7 @@ internal static class StyleCommand
     public static int Run(StyleOptions options, IReadOnlyList<string> arguments, TextWriter error, bool interactive, string? resumedManifest = null, string? resumeState = null)
     {
         DateTimeOffset started = DateTimeOffset.UtcNow;
-        NetworkResolution network = NetworkResolution.Resolve(options.Network);
+        NetworkResolution network = NetworkResolution.Resolve(options.Network, options.NetworkWeights);
         IReadOnlyList<string> planned = PlannedImages(options);
         string manifestPath = ManifestRecorder.PathFor(options.Output);
         if (!options.Overwrite && planned.Append(manifestPath).Append(ManifestRecorder.StatePathFor(manifestPath)).FirstOrDefault(File.Exists) is string existing)
@@ -198,7 +198,7 @@ internal static class StyleCommand
 
     // Only the layer choice matters when opening; the weights are applied once the backbone's defaults are known.
     private static BackboneHandle OpenNetwork(NetworkResolution network, StyleOptions options) =>
-        new(NetworkFiles.Open(network.Path, options.Pooling, options.Settings));
+        new(network.Open(options.Pooling, options.Settings));
 
     private static string? OutputFor(StyleOptions options, ImageProduced produced) =>
         produced.CheckpointIteration is int i ? CheckpointName(options, i) : options.Output;

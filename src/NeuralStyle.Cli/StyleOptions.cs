@@ -22,6 +22,9 @@ internal sealed record StyleOptions
     /// <summary>The --network given, or null to resolve the default (see <see cref="NetworkResolution"/>).</summary>
     public string? Network { get; init; }
 
+    /// <summary>The --weights given (a PyTorch state dict for a zoo --network NAME), or null.</summary>
+    public string? NetworkWeights { get; init; }
+
     public LossWeightChoice Weights { get; init; } = new(null, null, null, null);
 
     public string? Initial { get; init; }

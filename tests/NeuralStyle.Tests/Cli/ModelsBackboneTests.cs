@@ -1,0 +1,72 @@
+using NeuralStyle.Tests.Support;
+using Xunit;
+
+namespace NeuralStyle.Tests.Cli;
+
+public class ModelsBackboneTests(ModelsSqueezeNetReference reference) : IClassFixture<ModelsSqueezeNetReference>
+{
+    [Fact]
+    public void AZooModelWithPyTorchWeightsIsAStyleTransferBackbone()
+    {
+        using var temp = new TempDirectory();
+        CliRun run = CliRun.Invoke(["--network", "squeezenet1_1", "--weights", reference.Run.StateDict,
+            "--content", Fixtures.Example("chelsea.png"), "--styles", Fixtures.Example("brick.png"), "--width", "64",
+            "--iterations", "12", "--print-iterations", "11", "--output", temp.File("o.png"), "--threads", "1"]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.StartsWith("Network: squeezenet1_1 (SqueezeNet, zoo model", run.ErrorLines[0]);
+        Assert.Contains("(--network squeezenet1_1 --weights)", run.ErrorLines[0]);
+        SeedConsoleOutput console = SeedConsoleOutput.Parse(run.ErrorLines, out _);
+        PrintedLosses first = console.Printed[0], last = console.Printed[^1];
+        Assert.True(last.Total < first.Total / 2, $"total loss {first.Total} -> {last.Total}");
+        Assert.True(last.Style < first.Style, $"style loss {first.Style} -> {last.Style}");
+        Assert.True(File.Exists(temp.File("o.png")));
+        Assert.Contains("\"features.12\"", File.ReadAllText(temp.File("o.json")));
+    }
+
+    [Fact]
+    public void ZooNetworkErrorsAreUsageErrors()
+    {
+        using var temp = new TempDirectory();
+        string[] images = ["--content", Fixtures.Example("chelsea.png"), "--styles", Fixtures.Example("brick.png"), "--output", temp.File("o.png")];
+        CliRun unknown = CliRun.Invoke(["--network", "vgg17", "--weights", reference.Run.StateDict, .. images]);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("vgg17 is neither a file nor a zoo model", unknown.ErrorLines.Single());
+        Assert.Contains("squeezenet1_1", unknown.Error);
+
+        CliRun noWeights = CliRun.Invoke(["--network", "squeezenet1_1", .. images]);
+        Assert.Equal(2, noWeights.ExitCode);
+        Assert.Contains("--weights FILE", noWeights.ErrorLines.Single());
+
+        CliRun missing = CliRun.Invoke(["--network", "squeezenet1_1", "--weights", temp.File("nope.pth"), .. images]);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("nope.pth", missing.ErrorLines.Single());
+
+        CliRun stray = CliRun.Invoke(["--weights", reference.Run.StateDict, .. images]);
+        Assert.Equal(2, stray.ExitCode);
+        Assert.Contains("--weights goes with --network NAME", stray.ErrorLines.Single());
+
+        CliRun wrong = CliRun.Invoke(["--network", "resnet18", "--weights", reference.Run.StateDict, .. images]);
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Contains("missing key", wrong.ErrorLines.Single());
+    }
+
+    [Fact]
+    public void LayersListsAZooModelsModules()
+    {
+        CliRun run = CliRun.Invoke("layers", "--network", "vgg11", "--width", "64", "--height", "64", "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var doc = System.Text.Json.JsonDocument.Parse(run.Output);
+        var layers = doc.RootElement.GetProperty("layers").EnumerateArray().ToList();
+        Assert.Equal("features.0", layers[0].GetProperty("name").GetString());
+        Assert.Equal("conv1_1", layers[0].GetProperty("alias").GetString());
+        var relu = layers.Single(l => l.GetProperty("name").GetString() == "features.1");
+        Assert.Equal("relu1_1", relu.GetProperty("alias").GetString());
+        Assert.Equal([1, 64, 64, 64], relu.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Contains(layers, l => l.GetProperty("name").GetString() == "classifier.6");
+
+        CliRun sized = CliRun.Invoke("layers", "--network", "squeezenet1_1", "--weights", reference.Run.StateDict, "--width", "96", "--height", "64");
+        Assert.True(sized.ExitCode == 0, sized.Error);
+        Assert.Contains("weights state_dict.pth", sized.Output.Split('\n')[0]);
+        Assert.Contains("1x64x31x47", sized.Output.Split('\n').Single(l => l.StartsWith("features.0 ", StringComparison.Ordinal)));
+    }
+}
