@@ -23,7 +23,7 @@ internal sealed class StyleCommandLine
     private readonly Option<double> _styleLayerWeightExp = WithDefault("--style-layer-weight-exp", "style layer k gets weight exp^k (weights rescaled to sum to the layer count)", "STYLE_LAYER_WEIGHT_EXP", 1.0);
     private readonly Option<double[]> _styleBlendWeights = Many<double>("--style-blend-weights", "style blending weights (default equal)", "STYLE_BLEND_WEIGHT");
     private readonly Option<double?> _tvWeight = Optional<double?>("--tv-weight", "total variation regularization weight (default 100 with VGG)", "TV_WEIGHT");
-    private readonly Option<double?> _learningRate = Optional<double?>("--learning-rate", "Adam's learning rate, or L-BFGS's step size with --optimizer lbfgs (default 10 with VGG, 2 with ResNet-18, 1 for L-BFGS); given without --optimizer it selects Adam", "LEARNING_RATE");
+    private readonly Option<double?> _learningRate = Optional<double?>("--learning-rate", "Adam's learning rate, or L-BFGS's step size with --optimizer lbfgs (default 10 with VGG, 2 with ResNet-18, 1 for L-BFGS)", "LEARNING_RATE");
     private readonly Option<double> _beta1 = WithDefault("--beta1", "Adam: beta1 parameter", "BETA1", 0.9);
     private readonly Option<double> _beta2 = WithDefault("--beta2", "Adam: beta2 parameter", "BETA2", 0.999);
     private readonly Option<double> _epsilon = WithDefault("--epsilon", "Adam: epsilon parameter", "EPSILON", 1e-8);
@@ -41,8 +41,8 @@ internal sealed class StyleCommandLine
     private readonly Option<string> _styleLoss = WithDefault("--style-loss", "style statistic: gram (the seed), meanstd (per-channel mean and std), w2 (Wasserstein-2 between Gaussian fits), sliced (sliced Wasserstein, fresh random projections each step)", "STYLE_LOSS", "gram");
     private readonly Option<string> _colorTransfer = WithDefault("--color-transfer", "before transfer, match each style image's colour mean and covariance to the content's: histogram (Cholesky) or histogram-sqrt (symmetric square roots); none keeps the style's colours", "MODE", "none");
     private readonly Option<bool> _luminanceOnly = Optional<bool>("--luminance-only", "transfer on luminance only (style luminance matched to the content's), then recombine with the content's chroma", null);
-    private readonly Option<string?> _optimizer = Optional<string?>("--optimizer", "adam (the seed's, TensorFlow form) or lbfgs (default: lbfgs; adam with --recipe seed, with an Adam flag such as --learning-rate, or with --style-loss sliced)", "OPTIMIZER");
-    private readonly Option<string> _recipe = WithDefault("--recipe", "default optimiser and schedule: ours (L-BFGS over 3 scales, chosen by measurement) or seed (Adam on one scale, as the seed); explicit flags override it", "RECIPE", "ours");
+    private readonly Option<string?> _optimizer = Optional<string?>("--optimizer", "adam (the seed's, TensorFlow form; the default) or lbfgs", "OPTIMIZER");
+    private readonly Option<string> _recipe = WithDefault("--recipe", "default schedule: ours (Adam over 3 scales, chosen by measurement) or seed (Adam on the output size only, as the seed); --scales overrides it", "RECIPE", "ours");
     private readonly Option<int> _lbfgsHistory = WithDefault("--lbfgs-history", "L-BFGS correction pairs kept (each costs two image-sized tensors)", "PAIRS", 100);
     private readonly Option<bool> _lbfgsLineSearch = Optional<bool>("--lbfgs-line-search", "L-BFGS: strong-Wolfe line search (default: fixed steps, as PyTorch without line_search_fn)", null);
     private readonly Option<double?> _average = Optional<double?>("--average", "write the exponential moving average of the image with this decay (e.g. 0.99) instead of the best iterate; both losses go to the manifest", "DECAY");
@@ -129,13 +129,11 @@ internal sealed class StyleCommandLine
         Positive("--coarse-iterations", result.GetValue(_coarseIterations));
         bool seedRecipe = result.GetValue(_recipe) == "seed";
         string? styleLoss = result.GetValue(_styleLoss);
-        bool adamParameterGiven = result.GetResult(_learningRate) is { Implicit: false } || result.GetResult(_beta1) is { Implicit: false }
-            || result.GetResult(_beta2) is { Implicit: false } || result.GetResult(_epsilon) is { Implicit: false };
         OptimizerKind optimizer = result.GetValue(_optimizer) switch
         {
             "lbfgs" => OptimizerKind.Lbfgs,
             "adam" => OptimizerKind.Adam,
-            _ => StyleRecipe.OptimizerFor(seedRecipe, adamParameterGiven, stochasticLoss: styleLoss == "sliced"),
+            _ => StyleRecipe.DefaultOptimizer,
         };
 
         var settings = new StyleTransferSettings
