@@ -1,3 +1,4 @@
+using NeuralStyle.Zoo.Blocks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -54,7 +55,7 @@ public sealed class BnInceptionModel : ZooModel
         register_module("last_linear", _lastLinear);
     }
 
-    /// <summary>Registers nothing: the constructor registered every submodule under Cadene's name (see <see cref="Inception.ExplicitModule"/>).</summary>
+    /// <summary>Registers nothing: the constructor registered every submodule under Cadene's name (see <see cref="Blocks.ExplicitModule"/>).</summary>
     protected override void RegisterComponents()
     {
     }

@@ -1,3 +1,4 @@
+using NeuralStyle.Zoo.Blocks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -6,7 +7,7 @@ namespace NeuralStyle.Zoo.ENet;
 
 /// <summary>ENet's initial block: a 3x3/2 convolution to (out - 3) maps concatenated with a max-pool of the input, then batch norm and activation.</summary>
 /// <remarks>The port pools 3x3/2 with padding 1 (the paper says 2x2), so both branches give ceil(H/2) x ceil(W/2).</remarks>
-public sealed class InitialBlock : nn.Module<Tensor, Tensor>
+public sealed class InitialBlock : ExplicitModule
 {
     private readonly Conv2d _main;
     private readonly MaxPool2d _ext;
@@ -33,10 +34,5 @@ public sealed class InitialBlock : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         Tensor joined = cat([_main.call(input), _ext.call(input)], 1);
         return _activation.call(_batchNorm.call(joined)).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Does nothing: submodules are registered explicitly under PyTorch's names, and TorchSharp's field reflection would add them again under the field names.</summary>
-    protected override void RegisterComponents()
-    {
     }
 }

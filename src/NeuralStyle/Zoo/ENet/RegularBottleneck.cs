@@ -1,3 +1,4 @@
+using NeuralStyle.Zoo.Blocks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ namespace NeuralStyle.Zoo.ENet;
 /// The main convolution is a regular or dilated 3x3, or an asymmetric kx1 then 1xk pair. As in the port, every
 /// convolution is bias-free and followed by batch norm and activation, the expansion included.
 /// </remarks>
-public sealed class RegularBottleneck : nn.Module<Tensor, Tensor>
+public sealed class RegularBottleneck : ExplicitModule
 {
     private readonly Sequential _conv1;
     private readonly Sequential _conv2;
@@ -54,10 +55,5 @@ public sealed class RegularBottleneck : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         Tensor ext = _regul.call(_conv3.call(_conv2.call(_conv1.call(input))));
         return _activation.call(input.add(ext)).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Does nothing: submodules are registered explicitly under PyTorch's names, and TorchSharp's field reflection would add them again under the field names.</summary>
-    protected override void RegisterComponents()
-    {
     }
 }

@@ -1,3 +1,4 @@
+using NeuralStyle.Zoo.Blocks;
 using NeuralStyle.Zoo.Inception;
 using static TorchSharp.torch;
 

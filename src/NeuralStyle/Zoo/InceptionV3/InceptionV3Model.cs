@@ -1,3 +1,4 @@
+using NeuralStyle.Zoo.Blocks;
 using NeuralStyle.Zoo.Inception;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -80,7 +81,7 @@ public sealed class InceptionV3Model : ZooModel
     /// <inheritdoc />
     public override Tensor forward(Tensor input) => Run(input, withAuxiliary: false).Main;
 
-    /// <summary>Registers nothing: the constructor registered every submodule under torchvision's name (see <see cref="Inception.ExplicitModule"/>).</summary>
+    /// <summary>Registers nothing: the constructor registered every submodule under torchvision's name (see <see cref="Blocks.ExplicitModule"/>).</summary>
     protected override void RegisterComponents()
     {
     }

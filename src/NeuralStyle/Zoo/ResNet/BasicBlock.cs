@@ -1,3 +1,4 @@
+using NeuralStyle.Zoo.Blocks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -6,7 +7,7 @@ namespace NeuralStyle.Zoo.ResNet;
 
 /// <summary>ResNet-18/34's residual block: two 3x3 convolutions (the first strided), each with batch norm, and a shortcut.</summary>
 /// <remarks>Submodules are registered under torchvision's names and in its order, so that the state-dict keys match.</remarks>
-public sealed class BasicBlock : nn.Module<Tensor, Tensor>
+public sealed class BasicBlock : ExplicitModule
 {
     /// <summary>Output channels per <c>planes</c> (1: the block does not widen).</summary>
     public const int Expansion = 1;
@@ -47,10 +48,5 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
         Tensor x = _relu.call(_bn1.call(_conv1.call(input)));
         x = _bn2.call(_conv2.call(x));
         return _relu.call(x.add_(identity)).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Does nothing: submodules are registered explicitly under PyTorch's names, and TorchSharp's field reflection would add them again under the field names.</summary>
-    protected override void RegisterComponents()
-    {
     }
 }

@@ -1,3 +1,4 @@
+using NeuralStyle.Zoo.Blocks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ namespace NeuralStyle.Zoo.ResNet;
 /// torchvision's "v1.5": the stride sits on the 3x3 convolution, not on the first 1x1 as in the paper, which costs a
 /// little more compute and is about 0.5% more accurate. Submodules are registered under torchvision's names and order.
 /// </remarks>
-public sealed class Bottleneck : nn.Module<Tensor, Tensor>
+public sealed class Bottleneck : ExplicitModule
 {
     /// <summary>Output channels per <c>planes</c>.</summary>
     public const int Expansion = 4;
@@ -58,10 +59,5 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
         x = _relu.call(_bn2.call(_conv2.call(x)));
         x = _bn3.call(_conv3.call(x));
         return _relu.call(x.add_(identity)).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Does nothing: submodules are registered explicitly under PyTorch's names, and TorchSharp's field reflection would add them again under the field names.</summary>
-    protected override void RegisterComponents()
-    {
     }
 }
