@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using NeuralStyle.Runtime;
 using NeuralStyle.Imaging;
 using NeuralStyle.Transfer;
 using NeuralStyle.Zoo.Vgg;
@@ -16,6 +17,18 @@ using TorchSharp;
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- vgg-memory FILE.mat   (same, loading VGG to relu5_1)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- time-to-loss [--sizes 256 512] [--iterations 300] [--threads 1] [--only NAME --reuse DIR]
 //            (wall time of each optimiser and schedule to reach the seed recipe's loss; see TimeToLoss.cs)
+//        dotnet run -c Release --project bench/NeuralStyle.Bench -- kernels [--threads 2] [--rounds 5] [--starts 7]
+//            (the kernel guard's start-up cost and each kernel configuration's speed; see KernelConfigurations.cs)
+if (args.Length > 0 && args[0] == "kernels")
+{
+    return KernelConfigurations.Run(args);
+}
+
+if (args.Length > 0 && args[0] == "kernels-startup")
+{
+    return KernelConfigurations.Startup(args);
+}
+
 if (args.Length > 0 && args[0] == "time-to-loss")
 {
     return TimeToLoss.Run(args);
@@ -62,7 +75,7 @@ if (sizes.Count == 0)
     sizes = [256, 512];
 }
 
-NeuralStyle.Tensors.TorchThreads.Configure(threads);
+NeuralStyle.Runtime.TorchRuntime.Initialize(new NeuralStyle.Runtime.RuntimeOptions(threads));
 string script = Path.Combine(Repository.Root(), "bench", "pytorch_reference.py");
 Console.WriteLine($"threads {threads}, {iterations} timed iterations after {warmup} warm-up, {rounds} rounds; TorchSharp {typeof(torch).Assembly.GetName().Version}");
 Console.WriteLine("| size | NeuralStyle s/it (median) | PyTorch s/it (median) | ratio PyTorch/NeuralStyle |");

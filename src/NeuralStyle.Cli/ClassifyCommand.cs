@@ -1,15 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using NeuralStyle.Runtime;
 using NeuralStyle.Imaging;
-using NeuralStyle.Tensors;
 using NeuralStyle.Zoo;
 using NeuralStyle.Zoo.ImageNet;
 using static TorchSharp.torch;
 
 namespace NeuralStyle.Cli;
 
-/// <summary><c>neural-style classify --model NAME --weights FILE IMAGE... [--top 5] [--json]</c>.</summary>
+/// <summary><c>neural-style classify --model NAME --weights FILE IMAGE... [--top 5] [--batch-size 8] [--json]</c>.</summary>
 /// <remarks>
 /// Each image gets the model's standard preprocessing (<see cref="ClassificationInput"/>: torchvision's resize of the
 /// shorter side, centre crop, scaling and normalisation, BGR or luma where the model wants it); the outputs are taken
@@ -22,6 +22,7 @@ internal sealed class ClassifyCommand
     private readonly Option<string> _weights = new("--weights") { Description = "PyTorch state dict saved with torch.save (loaded strictly)", HelpName = "FILE", Required = true };
     private readonly Option<int> _top = new("--top") { Description = "how many classes to show per image", HelpName = "K", DefaultValueFactory = _ => 5 };
     private readonly Option<bool> _json = new("--json") { Description = "machine-readable output" };
+    private readonly Option<int> _batchSize = new("--batch-size") { Description = "images per forward pass", HelpName = "N", DefaultValueFactory = _ => 8 };
     private readonly Argument<string[]> _images = new("IMAGE") { Description = "images to classify", Arity = ArgumentArity.OneOrMore };
 
     public ClassifyCommand()
@@ -31,6 +32,7 @@ internal sealed class ClassifyCommand
         Command.Options.Add(_weights);
         Command.Options.Add(_top);
         Command.Options.Add(_json);
+        Command.Options.Add(_batchSize);
         Command.Arguments.Add(_images);
     }
 
@@ -45,19 +47,25 @@ internal sealed class ClassifyCommand
             throw new UsageException($"--top must be between 1 and {info.Classes}, the classes of {info.Name} (got {top})");
         }
 
+        int batchSize = parsed.GetValue(_batchSize);
+        if (batchSize < 1)
+        {
+            throw new UsageException($"--batch-size must be positive (got {batchSize})");
+        }
+
         string[] images = parsed.GetValue(_images) ?? [];
         if (images.FirstOrDefault(i => !File.Exists(i)) is string missing)
         {
             throw new UsageException($"Image {missing} does not exist.");
         }
 
-        TorchThreads.Configure();
+        TorchRuntime.EnsureInitialized();
         using ZooModel model = ModelsLoading.Build(info.Name, parsed.GetValue(_weights)!);
         model.eval();
         var results = new List<ImageResult>();
-        foreach (string image in images)
+        foreach (string[] batch in images.Chunk(batchSize))
         {
-            results.Add(Classify(model, info, image, top));
+            results.AddRange(Classify(model, info, batch, top));
         }
 
         if (parsed.GetValue(_json))
@@ -78,22 +86,24 @@ internal sealed class ClassifyCommand
         return 0;
     }
 
-    private static ImageResult Classify(ZooModel model, ModelInfo info, string path, int top)
+    // Every image is cropped to the model's input size, so a batch is one stacked tensor and one forward pass.
+    private static IEnumerable<ImageResult> Classify(ZooModel model, ModelInfo info, string[] paths, int top)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor input = ClassificationInput.Prepare(ImageReader.Read(path), info.Preprocessing);
-        Tensor logits = ModelsLoading.Guard(info.Name, $"the {info.Preprocessing.Crop}x{info.Preprocessing.Crop} crop of {path}", () => model.call(input));
-        if (logits.dim() != 2)
+        Tensor input = cat([.. paths.Select(path => ClassificationInput.Prepare(ImageReader.Read(path), info.Preprocessing))], 0);
+        string what = paths.Length == 1 ? $"the {info.Preprocessing.Crop}x{info.Preprocessing.Crop} crop of {paths[0]}" : $"a batch of {paths.Length} {info.Preprocessing.Crop}x{info.Preprocessing.Crop} crops ({paths[0]} ...)";
+        Tensor logits = ModelsLoading.Guard(info.Name, what, () => model.call(input));
+        if (logits.dim() != 2 || logits.shape[0] != paths.Length)
         {
             throw new InvalidDataException($"{info.Name} is not an image classifier: its output has shape [{string.Join(", ", logits.shape)}]");
         }
 
-        Tensor probabilities = nn.functional.softmax(logits.to(ScalarType.Float64), 1)[0];
-        (Tensor values, Tensor indices) = probabilities.topk(top);
+        Tensor probabilities = nn.functional.softmax(logits.to(ScalarType.Float64), 1);
+        (Tensor values, Tensor indices) = probabilities.topk(top, dim: 1);
         double[] p = values.data<double>().ToArray();
         long[] k = indices.data<long>().ToArray();
-        return new ImageResult(path, [.. Enumerable.Range(0, top).Select(i => new Prediction((int)k[i], ImageNetLabels.For((int)k[i], info.Classes), p[i]))]);
+        return [.. paths.Select((path, row) => new ImageResult(path, [.. Enumerable.Range(row * top, top).Select(i => new Prediction((int)k[i], ImageNetLabels.For((int)k[i], info.Classes), p[i]))]))];
     }
 
     private static readonly JsonSerializerOptions ClassifyJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using NeuralStyle.Runtime;
 using NeuralStyle.Backbones;
-using NeuralStyle.Tensors;
 using NeuralStyle.Transfer;
 using static TorchSharp.torch;
 
@@ -36,7 +36,7 @@ internal sealed class LayersCommand
             throw new UsageException($"--width and --height must be positive (got {width}x{height})");
         }
 
-        TorchThreads.Configure();
+        TorchRuntime.EnsureInitialized();
         NetworkResolution resolution = NetworkResolution.Resolve(parsed.GetValue(_network), parsed.GetValue(_weights), requireWeights: false);
         // Every layer of a VGG file is wanted here, not just those the default losses read.
         var settings = new StyleTransferSettings { ContentLayers = [new LayerWeight("relu5_4", 1)], StyleLayers = [new LayerWeight("relu5_4", 1)] };

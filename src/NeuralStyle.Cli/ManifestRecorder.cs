@@ -48,6 +48,7 @@ internal sealed class ManifestRecorder
         [".NET"] = Environment.Version.ToString(),
         ["TorchSharp"] = Version(typeof(torch).Assembly),
         ["LibTorch"] = torch.__version__,
+        ["oneDNN"] = NeuralStyle.Runtime.TorchRuntime.Report?.OneDnn ?? "unknown",
         ["SkiaSharp"] = Version(typeof(SkiaSharp.SKBitmap).Assembly),
         ["NeuralStyle"] = Version(typeof(StyleTransfer).Assembly),
     };

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using NeuralStyle.Tensors;
+using NeuralStyle.Runtime;
 using NeuralStyle.Weights.Npy;
 using NeuralStyle.Zoo;
 using static TorchSharp.torch;
@@ -56,7 +56,7 @@ internal sealed class ModelsForwardCommand
             throw new UsageException($"the directory of --output {outputPath} does not exist");
         }
 
-        TorchThreads.Configure();
+        TorchRuntime.EnsureInitialized();
         using ZooModel model = ModelsLoading.Build(info.Name, weights);
         using var scope = NewDisposeScope();
         Tensor input = NpyFile.ReadTensor(inputPath);

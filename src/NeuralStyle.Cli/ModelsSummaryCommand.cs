@@ -1,5 +1,5 @@
 using System.CommandLine;
-using NeuralStyle.Tensors;
+using NeuralStyle.Runtime;
 using NeuralStyle.Zoo;
 using NeuralStyle.Zoo.Inspection;
 
@@ -43,7 +43,7 @@ internal sealed class ModelsSummaryCommand
             }
         }
 
-        TorchThreads.Configure();
+        TorchRuntime.EnsureInitialized();
         using ZooModel model = ModelsLoading.Build(info.Name, weights: null);
         ModelSummary summary = ModelsLoading.Guard(info.Name, $"a {input} input", () => ModelSummary.Create(model, input));
         if (parsed.GetValue(_json))

@@ -29,13 +29,16 @@ public static class NeuralStyleApp
         var layers = new LayersCommand();
         var models = new ModelsCommand();
         var classify = new ClassifyCommand();
+        var doctor = new DoctorCommand();
         commandLine.Root.Subcommands.Add(layers.Command);
         commandLine.Root.Subcommands.Add(models.Command);
         commandLine.Root.Subcommands.Add(classify.Command);
+        commandLine.Root.Subcommands.Add(doctor.Command);
         // An action on the root keeps System.CommandLine from demanding a subcommand; dispatch happens below.
         commandLine.Root.SetAction(_ => 0);
         layers.Command.SetAction(_ => 0);
         classify.Command.SetAction(_ => 0);
+        doctor.Command.SetAction(_ => 0);
         ParseResult parsed = commandLine.Root.Parse(args);
         try
         {
@@ -59,6 +62,11 @@ public static class NeuralStyleApp
                 return classify.Run(parsed, output);
             }
 
+            if (parsed.CommandResult.Command == doctor.Command)
+            {
+                return doctor.Run(parsed, output, error);
+            }
+
             if (models.Run(parsed, output) is int code)
             {
                 return code;
@@ -71,7 +79,7 @@ public static class NeuralStyleApp
             error.WriteLine($"{Program}: error: {e.Message}");
             return 2;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or InsufficientMemoryException)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or InsufficientMemoryException or NeuralStyle.Runtime.KernelCheckException)
         {
             error.WriteLine($"{Program}: error: {e.Message}");
             return 1;

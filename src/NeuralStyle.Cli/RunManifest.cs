@@ -21,6 +21,9 @@ internal sealed record RunManifest
 
     public required IReadOnlyDictionary<string, string> Libraries { get; init; }
 
+    /// <summary>The CPU and the kernel configuration the start-up guard chose for it.</summary>
+    public required KernelsRecord Kernels { get; init; }
+
     public List<LossRecord> Losses { get; } = [];
 
     public List<CheckpointRecord> Checkpoints { get; } = [];
@@ -39,6 +42,23 @@ internal sealed record RunManifest
 
     /// <summary>The network file and how it was chosen.</summary>
     public sealed record NetworkRecord(string Path, string Source, string Description, string Sha256, long Bytes);
+
+    /// <summary>The kernel guard's decision (see NeuralStyle.Runtime.KernelGuard) and the machine it was made on.</summary>
+    public sealed record KernelsRecord(string Configuration, string Policy, bool Reliable, string Reason, int Probes, double WorstRelativeError, double GuardMilliseconds, string Cpu, string CpuSignature, IReadOnlyList<string> Extensions, string NativeLogLevel)
+    {
+        public static KernelsRecord From(NeuralStyle.Runtime.RuntimeReport report) => new(
+            report.Guard.ConfigurationName,
+            report.Guard.Policy.ToString().ToLowerInvariant(),
+            report.Guard.Reliable,
+            report.Guard.Reason,
+            report.Guard.ChosenProbes.Count,
+            report.Guard.WorstRelativeError,
+            Math.Round(report.Guard.Milliseconds, 1),
+            report.Cpu.Model,
+            report.Cpu.Signature,
+            report.Cpu.Extensions,
+            report.NativeLogLevel);
+    }
 
     /// <summary>Printed losses (1-based iteration, before its step).</summary>
     public sealed record LossRecord(int Iteration, double Content, double Style, double Tv, double Total, double ElapsedSeconds);

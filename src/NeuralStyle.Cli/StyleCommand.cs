@@ -1,7 +1,7 @@
 using System.Globalization;
+using NeuralStyle.Runtime;
 using NeuralStyle.Backbones;
 using NeuralStyle.Imaging;
-using NeuralStyle.Tensors;
 using NeuralStyle.Transfer;
 using TorchSharp;
 
@@ -34,7 +34,7 @@ internal static class StyleCommand
             }
         }
 
-        TorchThreads.Configure(options.Threads);
+        TorchRuntime.EnsureInitialized(new RuntimeOptions(options.Threads));
 
         if (options.Settings.Seed is long seed)
         {
@@ -80,6 +80,7 @@ internal static class StyleCommand
             Options = new { options.Content, options.Styles, options.Output, options.CheckpointOutput, options.Width, options.StyleScales, options.Initial, options.PreserveColors, ColorTransfer = options.ColorTransfer?.ToString().ToLowerInvariant() ?? "none", options.LuminanceOnly, options.Scales, MinSize = minSize, options.CoarseIterations, Pooling = options.Pooling.ToString().ToLowerInvariant(), options.Overwrite, Threads = TorchSharp.torch.get_num_threads(), Settings = Describe(settings, backbone.Network) },
             Network = ManifestRecorder.DescribeNetwork(network.Path, network.Source, backbone.Network.Description()),
             Libraries = ManifestRecorder.Libraries(),
+            Kernels = RunManifest.KernelsRecord.From(TorchRuntime.EnsureInitialized()),
             ResumedFrom = resumedManifest is null ? null : Path.GetFullPath(resumedManifest),
         });
         using TransferState? resume = resumeState is null ? null : TransferStateFile.Read(resumeState);

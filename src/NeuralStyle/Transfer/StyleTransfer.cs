@@ -3,6 +3,7 @@ using NeuralStyle.Imaging;
 using NeuralStyle.Tensors;
 using NeuralStyle.Transfer.Optimizers;
 using static TorchSharp.torch;
+using NeuralStyle.Runtime;
 
 namespace NeuralStyle.Transfer;
 
@@ -18,6 +19,7 @@ public sealed class StyleTransfer
     public StyleTransfer(IFeatureNetwork network, StyleTransferSettings settings)
     {
         settings.Validate();
+        TorchRuntime.EnsureInitialized();
         _network = network;
         _settings = settings;
     }

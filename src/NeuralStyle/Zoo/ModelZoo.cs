@@ -1,3 +1,5 @@
+using NeuralStyle.Runtime;
+
 namespace NeuralStyle.Zoo;
 
 /// <summary>The networks of the seed chapter, by name: build them, describe them.</summary>
@@ -23,6 +25,7 @@ public static class ModelZoo
     public static ZooModel Create(string name, ZooOptions? options = null)
     {
         ZooEntry entry = Entry(name);
+        TorchRuntime.EnsureInitialized();
         options ??= ZooOptions.Default;
         if (options.Seed is long seed)
         {

@@ -58,22 +58,54 @@ public class ClassifyCommandTests(ModelsSqueezeNetReference reference, ITestOutp
     [Fact]
     public void TopFiveAgreeWithTorchvision()
     {
-        string astronaut = Fixtures.Example("astronaut.png");
-        (int[] indices, double[] probabilities) = TorchvisionClassify("squeezenet1_1", reference.Run.StateDict, astronaut);
-        CliRun run = CliRun.Invoke("classify", "--model", "squeezenet1_1", "--weights", reference.Run.StateDict, astronaut, "--json");
+        // Two images in one batch: batches above 1 take oneDNN's convolutions, batch 1 LibTorch's own at this size.
+        string[] images = [Fixtures.Example("astronaut.png"), Fixtures.Example("chelsea.png")];
+        CliRun run = CliRun.Invoke(["classify", "--model", "squeezenet1_1", "--weights", reference.Run.StateDict, .. images, "--json"]);
         Assert.True(run.ExitCode == 0, run.Error);
         using JsonDocument doc = JsonDocument.Parse(run.Output);
         Assert.Equal("squeezenet1_1", doc.RootElement.GetProperty("model").GetString());
-        JsonElement image = doc.RootElement.GetProperty("images").EnumerateArray().Single();
-        Assert.Equal(astronaut, image.GetProperty("image").GetString());
-        JsonElement[] top = [.. image.GetProperty("top").EnumerateArray()];
-        Assert.Equal(indices, top.Select(t => t.GetProperty("index").GetInt32()));
-        Assert.Equal(indices.Select(i => ImageNetLabels.All[i]), top.Select(t => t.GetProperty("label").GetString()));
-        double[] ours = [.. top.Select(t => t.GetProperty("probability").GetDouble())];
-        double worst = ours.Zip(probabilities, (a, b) => Math.Abs(a - b) / b).Max();
-        log.WriteLine($"top-5 {string.Join(", ", indices)}; largest relative probability difference {worst:g3}");
-        // Random weights give nearly uniform probabilities (about 0.002), so they are compared relatively.
-        Assert.True(worst <= 1e-3, $"relative difference {worst}");
+        JsonElement[] results = [.. doc.RootElement.GetProperty("images").EnumerateArray()];
+        Assert.Equal(images.Length, results.Length);
+        for (int i = 0; i < images.Length; i++)
+        {
+            (int[] indices, double[] probabilities) = TorchvisionClassify("squeezenet1_1", reference.Run.StateDict, images[i]);
+            Assert.Equal(images[i], results[i].GetProperty("image").GetString());
+            JsonElement[] top = [.. results[i].GetProperty("top").EnumerateArray()];
+            Assert.Equal(indices, top.Select(t => t.GetProperty("index").GetInt32()));
+            Assert.Equal(indices.Select(k => ImageNetLabels.All[k]), top.Select(t => t.GetProperty("label").GetString()));
+            double[] ours = [.. top.Select(t => t.GetProperty("probability").GetDouble())];
+            double worst = ours.Zip(probabilities, (a, b) => Math.Abs(a - b) / b).Max();
+            log.WriteLine($"{Path.GetFileName(images[i])}: top-5 {string.Join(", ", indices)}; largest relative probability difference {worst:g3}");
+            // Random weights give nearly uniform probabilities (about 0.002), so they are compared relatively.
+            Assert.True(worst <= 1e-3, $"relative difference {worst}");
+        }
+    }
+
+    [Fact]
+    public void BatchSizeDoesNotChangeTheResults()
+    {
+        string[] images = [Fixtures.Example("astronaut.png"), Fixtures.Example("chelsea.png"), Fixtures.Example("brick.png")];
+        CliRun batched = CliRun.Invoke(["classify", "--model", "squeezenet1_1", "--weights", reference.Run.StateDict, "--batch-size", "2", .. images, "--json"]);
+        CliRun single = CliRun.Invoke(["classify", "--model", "squeezenet1_1", "--weights", reference.Run.StateDict, "--batch-size", "1", .. images, "--json"]);
+        Assert.True(batched.ExitCode == 0 && single.ExitCode == 0, batched.Error + single.Error);
+        using JsonDocument a = JsonDocument.Parse(batched.Output), b = JsonDocument.Parse(single.Output);
+        JsonElement[] left = [.. a.RootElement.GetProperty("images").EnumerateArray()], right = [.. b.RootElement.GetProperty("images").EnumerateArray()];
+        Assert.Equal(images.Length, left.Length);
+        for (int i = 0; i < images.Length; i++)
+        {
+            Assert.Equal(right[i].GetProperty("image").GetString(), left[i].GetProperty("image").GetString());
+            JsonElement[] x = [.. left[i].GetProperty("top").EnumerateArray()], y = [.. right[i].GetProperty("top").EnumerateArray()];
+            Assert.Equal(y.Select(t => t.GetProperty("index").GetInt32()), x.Select(t => t.GetProperty("index").GetInt32()));
+            for (int k = 0; k < x.Length; k++)
+            {
+                double p = x[k].GetProperty("probability").GetDouble(), q = y[k].GetProperty("probability").GetDouble();
+                Assert.True(Math.Abs(p - q) <= 1e-5 * q, $"{images[i]}: probability {p} batched, {q} alone");
+            }
+        }
+
+        CliRun zero = CliRun.Invoke("classify", "--model", "squeezenet1_1", "--weights", reference.Run.StateDict, "--batch-size", "0", images[0]);
+        Assert.Equal(2, zero.ExitCode);
+        Assert.Equal("neural-style: error: --batch-size must be positive (got 0)", Assert.Single(zero.ErrorLines));
     }
 
     [Fact]

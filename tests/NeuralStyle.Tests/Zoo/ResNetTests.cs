@@ -60,7 +60,7 @@ public class ResNetTests(ITestOutputHelper output)
     }
 
     // torchvision builds each model with random weights at test time (their files are too large to commit), then our
-    // model loads that state dict strictly and must give torchvision's eval-mode output on the same 1x3x224x224 input.
+    // model loads that state dict strictly and must give torchvision's eval-mode output on the same 2x3x224x224 input.
     [Fact]
     public void AgreesWithTorchvisionResNet18() => TorchvisionAgreement.Check("resnet18", output: output).AssertAgrees(1e-4);
 

@@ -1,6 +1,7 @@
 using NeuralStyle.Transfer;
 using NeuralStyle.Zoo.Vgg;
 using static TorchSharp.torch;
+using NeuralStyle.Runtime;
 
 namespace NeuralStyle.Weights.MatConvNet;
 
@@ -20,6 +21,7 @@ public static class MatConvNetVgg
     public static VggFeatureNetwork Load(string path, PoolingMode pooling, IReadOnlyCollection<string>? needed)
     {
         MatConvNetFile file = MatConvNetFile.Read(path, needed);
+        TorchRuntime.EnsureInitialized();
         var layers = new List<VggLayer>();
         long channels = 3;
         try

@@ -1,6 +1,7 @@
 using NeuralStyle.Weights.Onnx.Operators;
 using TorchSharp;
 using static TorchSharp.torch;
+using NeuralStyle.Runtime;
 
 namespace NeuralStyle.Weights.Onnx;
 
@@ -35,6 +36,7 @@ public sealed class OnnxGraph : IDisposable
     public OnnxGraph(OnnxModel model, OnnxImportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        TorchRuntime.EnsureInitialized();
         Model = model;
         options ??= OnnxImportOptions.Default;
         if (model.OpsetVersion > MaxOpset)

@@ -1,6 +1,7 @@
 using NeuralStyle.Transfer;
 using TorchSharp;
 using static TorchSharp.torch;
+using NeuralStyle.Runtime;
 
 namespace NeuralStyle.Zoo.Vgg;
 
@@ -18,6 +19,7 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
     /// <summary>Builds the network from its layers in order.</summary>
     public VggFeatureNetwork(IEnumerable<VggLayer> layers, PixelConvention pixels, PoolingMode pooling)
     {
+        TorchRuntime.EnsureInitialized();
         _layers = [.. layers];
         _index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < _layers.Count; i++)
