@@ -84,6 +84,19 @@ internal static class LibTorchNative
     {
         // Loads LibTorch through TorchSharp (its own search and fallback logic) before anything is resolved here.
         _ = torch.get_num_threads();
+        try
+        {
+            return ResolveLoaded();
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Another LibTorch build than TorchSharp 0.107's (2.10) may name things differently: say so in one line.
+            throw new KernelCheckException($"cannot reach LibTorch's kernel switches ({e.Message}); this build of NeuralStyle expects LibTorch {torch.__version__} as TorchSharp ships it", e);
+        }
+    }
+
+    private static Exports ResolveLoaded()
+    {
         IntPtr cpu = Load("libtorch_cpu.so");
         IntPtr c10 = Load("libc10.so");
         IntPtr context = Marshal.GetDelegateForFunctionPointer<ContextGetter>(NativeLibrary.GetExport(cpu, GlobalContext))();

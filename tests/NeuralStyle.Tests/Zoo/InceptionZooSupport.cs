@@ -123,8 +123,12 @@ public static class InceptionZooSupport
 
     /// <summary>
     /// A torchvision model against Fixtures/zoo/inception/NAME-outputs.json (tests/fixture-scripts/inception_hashed_reference.py):
-    /// hashed weights and input, in eval mode, in eval mode with transform_input, and in training mode without dropout
-    /// (main and auxiliary outputs). Returns the largest relative error.
+    /// hashed weights and input, in eval mode and in eval mode with transform_input (against PyTorch's float32, within
+    /// <paramref name="tolerance"/>), and in training mode without dropout, main and auxiliary outputs, against
+    /// PyTorch's float64 run. Training mode normalises with batch statistics, which for a batch of 2 and 1x1 maps
+    /// magnifies rounding: PyTorch's own float32 is 1.4e-4 from float64 on Inception v3's AuxLogits. A training
+    /// output must be within <paramref name="tolerance"/> of float64, or within twice PyTorch's own float32 error
+    /// where that is larger (as accurate as PyTorch). Returns the largest relative error.
     /// </summary>
     public static double AssertHashedAgreement(ZooModel model, ZooModel transformModel, string name, ITestOutputHelper output, double tolerance = 1e-4)
     {
@@ -134,26 +138,31 @@ public static class InceptionZooSupport
         JsonElement root = doc.RootElement;
         long[] inputShape = [.. root.GetProperty("input").EnumerateArray().Select(d => d.GetInt64())];
         Tensor input = HashedTensors.Create("input", inputShape);
-        var errors = new List<(string What, double Error)>();
+        var errors = new List<(string What, double Error, double Tolerance)>();
 
         HashedTensors.Fill(model);
         HashedTensors.Fill(transformModel);
         model.eval();
         transformModel.eval();
-        errors.Add(("eval", RelativeError(model.call(input), Matrix(root.GetProperty("eval")))));
-        errors.Add(("eval, transform_input", RelativeError(transformModel.call(input), Matrix(root.GetProperty("eval_transform")))));
+        errors.Add(("eval", RelativeError(model.call(input), Matrix(root.GetProperty("eval"))), tolerance));
+        errors.Add(("eval, transform_input", RelativeError(transformModel.call(input), Matrix(root.GetProperty("eval_transform"))), tolerance));
 
         try
         {
             TrainWithoutDropout(model);
             ZooOutput train = model.ForwardAll(input);
-            JsonElement expected = root.GetProperty("train");
-            errors.Add(("train logits", RelativeError(train.Main, Matrix(expected.GetProperty("logits")))));
-            var heads = expected.EnumerateObject().Where(p => p.Name != "logits").Select(p => p.Name).ToList();
-            Assert.Equal(heads.Order(), train.Auxiliary.Select(a => a.Key).Order());
-            foreach ((string head, Tensor value) in train.Auxiliary)
+            JsonElement exact = root.GetProperty("train_f64");
+            JsonElement float32Error = root.GetProperty("train_f32_error");
+            var outputs = new List<(string Key, Tensor Value)> { ("logits", train.Main) };
+            outputs.AddRange(train.Auxiliary.Select(a => (a.Key, a.Value)));
+            Assert.Equal(exact.EnumerateObject().Select(p => p.Name).Order(), outputs.Select(o => o.Key).Order());
+            foreach ((string key, Tensor value) in outputs)
             {
-                errors.Add(($"train {head}", RelativeError(value, Matrix(expected.GetProperty(head)))));
+                double pytorch = float32Error.GetProperty(key).GetDouble();
+                double error = RelativeError64(value, Matrix64(exact.GetProperty(key)));
+                double againstFloat32 = RelativeError(value, Matrix(root.GetProperty("train").GetProperty(key)));
+                output.WriteLine($"{name} train {key}: vs float64 {error:E2} (PyTorch's float32 vs float64 {pytorch:E2}; ours vs PyTorch's float32 {againstFloat32:E2})");
+                errors.Add(($"train {key} vs float64", error, Math.Max(tolerance, 2 * pytorch)));
             }
         }
         finally
@@ -161,18 +170,26 @@ public static class InceptionZooSupport
             model.eval();
         }
 
-        foreach ((string what, double error) in errors)
+        foreach ((string what, double error, double limit) in errors)
         {
-            output.WriteLine($"{name} vs torchvision, hashed weights ({what}, batch {inputShape[0]}, {inputShape[2]}x{inputShape[3]}): max relative error {error:E2}");
+            output.WriteLine($"{name} vs torchvision, hashed weights ({what}, batch {inputShape[0]}, {inputShape[2]}x{inputShape[3]}): max relative error {error:E2} (tolerance {limit:E1})");
         }
 
-        foreach ((string what, double error) in errors)
+        foreach ((string what, double error, double limit) in errors)
         {
-            Assert.True(error <= tolerance, $"{what}: relative error {error:E2} > {tolerance:E0}");
+            Assert.True(error <= limit, $"{what}: relative error {error:E2} > {limit:E1}");
         }
 
         return errors.Max(e => e.Error);
     }
+
+    /// <summary>max |actual - expected| / max |expected| in float64 (<paramref name="expected"/> is float64).</summary>
+    public static double RelativeError64(Tensor actual, Tensor expected) =>
+        (actual.to(ScalarType.Float64) - expected).abs().max().item<double>() / expected.abs().max().item<double>();
+
+    /// <summary>A JSON array of arrays of numbers as a float64 matrix.</summary>
+    public static Tensor Matrix64(JsonElement rows) =>
+        tensor([.. rows.EnumerateArray().SelectMany(r => r.EnumerateArray().Select(v => v.GetDouble()))]).reshape(rows.GetArrayLength(), -1);
 
     private static (long, List<StateKey>) ReadKeys(JsonElement model)
     {
