@@ -37,7 +37,7 @@ internal sealed class LayersCommand
         }
 
         TorchRuntime.EnsureInitialized();
-        NetworkResolution resolution = NetworkResolution.Resolve(parsed.GetValue(_network), parsed.GetValue(_weights), requireWeights: false);
+        BackboneSelection resolution = BackboneSelection.Resolve(parsed.GetValue(_network), parsed.GetValue(_weights), requireWeights: false);
         // Every layer of a VGG file is wanted here, not just those the default losses read.
         var settings = new StyleTransferSettings { ContentLayers = [new LayerWeight("relu5_4", 1)], StyleLayers = [new LayerWeight("relu5_4", 1)] };
         using var handle = new BackboneHandle(resolution.ZooModel is null ? Open(resolution.Path, settings) : resolution.Open(PoolingMode.Max, settings));

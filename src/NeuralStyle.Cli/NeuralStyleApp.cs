@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NeuralStyle.Jobs;
 
 namespace NeuralStyle.Cli;
 
@@ -10,22 +11,20 @@ public static class NeuralStyleApp
     /// <summary>Runs the command line; returns the process exit code (0 ok, 1 failure, 2 usage error).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
     {
-        string? resumeManifest = null, resumeState = null;
+        RunRecord? resumed;
+        string? resumeManifest;
         try
         {
             resumeManifest = ResumeArguments.ManifestPath(args);
-            if (resumeManifest is not null)
-            {
-                (args, resumeState) = ResumeArguments.Merge(resumeManifest, args);
-            }
+            resumed = resumeManifest is null ? null : RunRecord.Load(resumeManifest);
         }
-        catch (UsageException e)
+        catch (Exception e) when (e is UsageException or JobSpecException)
         {
             error.WriteLine($"{Program}: error: {e.Message}");
             return 2;
         }
 
-        var commandLine = new StyleCommandLine();
+        var commandLine = new StyleCommandLine(resuming: resumed is not null);
         var layers = new LayersCommand();
         var models = new ModelsCommand();
         var classify = new ClassifyCommand();
@@ -72,16 +71,19 @@ public static class NeuralStyleApp
                 return code;
             }
 
-            return StyleCommand.Run(commandLine.Bind(parsed), args, error, interactive, resumeManifest, resumeState);
+            StyleJobSpec spec = commandLine.Bind(parsed, resumed?.Spec);
+            var context = new JobContext(args, resumeManifest, resumed?.StatePath);
+            return StyleCommand.Run(spec, commandLine.Threads(parsed) ?? resumed?.Threads, context, error, interactive);
         }
-        catch (UsageException e)
+        catch (Exception e) when (e is UsageException or JobSpecException)
         {
             error.WriteLine($"{Program}: error: {e.Message}");
             return 2;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or InsufficientMemoryException or NeuralStyle.Runtime.KernelCheckException)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or InsufficientMemoryException or NeuralStyleException)
         {
-            error.WriteLine($"{Program}: error: {e.Message}");
+            // One line: a message that wraps LibTorch's carries its C++ backtrace after the first line.
+            error.WriteLine($"{Program}: error: {e.Message.Split('\n', 2)[0].TrimEnd()}");
             return 1;
         }
     }

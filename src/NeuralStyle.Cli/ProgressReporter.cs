@@ -35,7 +35,7 @@ internal sealed class ProgressReporter(TextWriter error, bool interactive)
         error.Flush();
     }
 
-    private void Line(string text)
+    public void Line(string text)
     {
         ClearBar();
         error.WriteLine(text);

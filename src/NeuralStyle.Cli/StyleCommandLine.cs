@@ -1,12 +1,12 @@
 using System.CommandLine;
-using NeuralStyle.Imaging;
+using NeuralStyle.Backbones;
+using NeuralStyle.Jobs;
 using NeuralStyle.Transfer;
-using NeuralStyle.Transfer.Losses;
 
 namespace NeuralStyle.Cli;
 
-/// <summary>The seed's flags (same names, same defaults) plus anishathalye/neural-style's later ones.</summary>
-internal sealed class StyleCommandLine
+/// <summary>The seed's flags (same names, same defaults) plus anishathalye/neural-style's later ones; binding in StyleCommandLine.Bind.cs.</summary>
+internal sealed partial class StyleCommandLine
 {
     private readonly Option<string> _content = Required<string>("--content", "content image", "CONTENT");
     private readonly Option<string[]> _styles = Many<string>("--styles", "one or more style images", "STYLE", required: true);
@@ -15,7 +15,7 @@ internal sealed class StyleCommandLine
     private readonly Option<int> _iterations = WithDefault("--iterations", "iterations", "ITERATIONS", 100);
     private readonly Option<int?> _width = Optional<int?>("--width", "output width (the content is resized, keeping its aspect)", "WIDTH");
     private readonly Option<double[]> _styleScales = Many<double>("--style-scales", "one or more style scales (default 1.0)", "STYLE_SCALE");
-    private readonly Option<string?> _network = Optional<string?>("--network", $"path to network parameters: a MatConvNet .mat or an .onnx model, or a zoo model's name with --weights (see `neural-style models list`) (default: {StyleOptions.DefaultNetwork} if it is in the working directory, else the bundled ResNet-18)", "VGG_PATH");
+    private readonly Option<string?> _network = Optional<string?>("--network", $"path to network parameters: a MatConvNet .mat or an .onnx model, or a zoo model's name with --weights (see `neural-style models list`) (default: {BackboneSelection.DefaultNetwork} if it is in the working directory, else the bundled ResNet-18)", "VGG_PATH");
     private readonly Option<string?> _weights = Optional<string?>("--weights", "weights of a zoo --network NAME: a PyTorch state dict saved with torch.save (loaded strictly)", "FILE");
     private readonly Option<double?> _contentWeight = Optional<double?>("--content-weight", "content weight (default 5 with VGG; the bundled ResNet-18 has its own)", "CONTENT_WEIGHT");
     private readonly Option<double> _contentWeightBlend = WithDefault("--content-weight-blend", "share of relu4_2 in the content loss, relu5_2 gets the rest", "CONTENT_WEIGHT_BLEND", 1.0);
@@ -53,8 +53,12 @@ internal sealed class StyleCommandLine
     private readonly Option<int?> _maxMemory = Optional<int?>("--max-memory", "refuse to start when the estimated peak memory exceeds this many MiB (default: the memory available now)", "MIB");
     private readonly Option<string?> _smoothing = Optional<string?>("--smoothing", "activation smoothing before the losses: swag or none (default: none for VGG, swag for other backbones)", "SMOOTHING");
 
-    public StyleCommandLine()
+    /// <summary>The options; with <paramref name="resuming"/> (--resume) the content, styles and output come from the recorded run, so none is required.</summary>
+    public StyleCommandLine(bool resuming = false)
     {
+        _content.Required = !resuming;
+        _styles.Required = !resuming;
+        _output.Required = !resuming;
         _pooling.AcceptOnlyFromAmong("max", "avg");
         _smoothing.AcceptOnlyFromAmong("swag", "none");
         _styleLoss.AcceptOnlyFromAmong("gram", "meanstd", "w2", "sliced");
@@ -76,167 +80,6 @@ internal sealed class StyleCommandLine
     }
 
     public RootCommand Root { get; }
-
-    /// <summary>Reads the parsed values and applies the seed's checks that need no file system.</summary>
-    public StyleOptions Bind(ParseResult result)
-    {
-        string[] styles = result.GetValue(_styles) ?? [];
-        double[]? scales = NullIfEmpty(result.GetValue(_styleScales));
-        double[]? blends = NullIfEmpty(result.GetValue(_styleBlendWeights));
-        if (scales is not null && scales.Length != styles.Length)
-        {
-            throw new UsageException($"--style-scales has {scales.Length} values for {styles.Length} style images");
-        }
-
-        if (blends is not null && blends.Length != styles.Length)
-        {
-            throw new UsageException($"--style-blend-weights has {blends.Length} values for {styles.Length} style images");
-        }
-
-        if (scales is not null && scales.Any(s => !(s > 0)))
-        {
-            throw new UsageException("--style-scales must be positive");
-        }
-
-        string? checkpointOutput = result.GetValue(_checkpointOutput);
-        if (checkpointOutput is not null && !checkpointOutput.Contains("%s", StringComparison.Ordinal))
-        {
-            throw new UsageException("To save intermediate images, the checkpoint output parameter must contain `%s` (e.g. `foo%s.jpg`)");
-        }
-
-        ColorTransferMethod? colorTransfer = result.GetValue(_colorTransfer) switch
-        {
-            "histogram" => ColorTransferMethod.Cholesky,
-            "histogram-sqrt" => ColorTransferMethod.SymmetricSqrt,
-            _ => null,
-        };
-        bool luminanceOnly = result.GetValue(_luminanceOnly);
-        if (luminanceOnly && (colorTransfer is not null || result.GetValue(_preserveColors)))
-        {
-            throw new UsageException("--luminance-only already keeps the content's colours; it cannot be combined with --color-transfer or --preserve-colors");
-        }
-
-        int iterations = result.GetValue(_iterations);
-        Positive("--iterations", iterations);
-        Positive("--width", result.GetValue(_width));
-        Positive("--print-iterations", result.GetValue(_printIterations));
-        Positive("--checkpoint-iterations", result.GetValue(_checkpointIterations));
-        Positive("--threads", result.GetValue(_threads));
-        Positive("--max-memory", result.GetValue(_maxMemory));
-        Positive("--lbfgs-history", result.GetValue(_lbfgsHistory));
-        Positive("--scales", result.GetValue(_scales));
-        Positive("--min-size", result.GetValue(_minSize));
-        Positive("--coarse-iterations", result.GetValue(_coarseIterations));
-        bool seedRecipe = result.GetValue(_recipe) == "seed";
-        string? styleLoss = result.GetValue(_styleLoss);
-        OptimizerKind optimizer = result.GetValue(_optimizer) switch
-        {
-            "lbfgs" => OptimizerKind.Lbfgs,
-            "adam" => OptimizerKind.Adam,
-            _ => StyleRecipe.DefaultOptimizer,
-        };
-
-        var settings = new StyleTransferSettings
-        {
-            Iterations = iterations,
-            ContentWeightBlend = result.GetValue(_contentWeightBlend),
-            StyleLayerWeightExp = result.GetValue(_styleLayerWeightExp),
-            StyleBlendWeights = blends,
-            Beta1 = result.GetValue(_beta1),
-            Beta2 = result.GetValue(_beta2),
-            Epsilon = result.GetValue(_epsilon),
-            PrintIterations = result.GetValue(_printIterations),
-            CheckpointIterations = result.GetValue(_checkpointIterations),
-            InitialNoiseBlend = result.GetValue(_initialNoiseblend),
-            Seed = result.GetValue(_seed),
-            ContentLayers = LayerList("--content-layers", result.GetValue(_contentLayers)),
-            StyleLayers = LayerList("--style-layers", result.GetValue(_styleLayers)),
-            Smoothing = result.GetValue(_smoothing) switch { "swag" => FeatureSmoothing.Swag, "none" => FeatureSmoothing.None, _ => null },
-            Optimizer = optimizer,
-            AverageDecay = result.GetValue(_average),
-            LbfgsHistory = result.GetValue(_lbfgsHistory),
-            LbfgsStrongWolfe = result.GetValue(_lbfgsLineSearch),
-            StyleLoss = styleLoss switch
-            {
-                "meanstd" => StyleLossKind.MeanStd,
-                "w2" => StyleLossKind.Wasserstein2,
-                "sliced" => StyleLossKind.Sliced,
-                _ => StyleLossKind.Gram,
-            },
-        };
-        // L-BFGS scales its own steps: its step size is 1 (PyTorch's lr) unless --learning-rate says otherwise.
-        double? learningRate = result.GetValue(_learningRate) ?? (optimizer == OptimizerKind.Lbfgs ? 1.0 : null);
-        var weights = new LossWeightChoice(result.GetValue(_contentWeight), result.GetValue(_styleWeight), result.GetValue(_tvWeight), learningRate);
-        if (weights.LearningRate is <= 0)
-        {
-            throw new UsageException($"--learning-rate must be positive (got {weights.LearningRate})");
-        }
-        try
-        {
-            settings.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException(e.Message);
-        }
-
-        return new StyleOptions
-        {
-            Content = result.GetValue(_content)!,
-            Styles = styles,
-            Output = result.GetValue(_output)!,
-            CheckpointOutput = checkpointOutput,
-            Width = result.GetValue(_width),
-            StyleScales = scales,
-            Network = result.GetValue(_network),
-            NetworkWeights = result.GetValue(_weights),
-            Weights = weights,
-            Initial = result.GetValue(_initial),
-            PreserveColors = result.GetValue(_preserveColors),
-            Pooling = result.GetValue(_pooling) == "avg" ? PoolingMode.Avg : PoolingMode.Max,
-            Overwrite = result.GetValue(_overwrite),
-            Threads = result.GetValue(_threads),
-            MaxMemoryMiB = result.GetValue(_maxMemory),
-            Scales = result.GetValue(_scales) ?? (seedRecipe ? 1 : StyleRecipe.DefaultScales),
-            MinSize = result.GetValue(_minSize),
-            CoarseIterations = result.GetValue(_coarseIterations),
-            ColorTransfer = colorTransfer,
-            LuminanceOnly = luminanceOnly,
-            Settings = settings,
-        };
-    }
-
-    // "relu3_1" or "relu3_1:0.5"; the weight defaults to 1.
-    private static IReadOnlyList<LayerWeight>? LayerList(string flag, string[]? values)
-    {
-        if (values is not { Length: > 0 })
-        {
-            return null;
-        }
-
-        return [.. values.Select(v =>
-        {
-            int colon = v.LastIndexOf(':');
-            if (colon < 0)
-            {
-                return new LayerWeight(v, 1);
-            }
-
-            return double.TryParse(v[(colon + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double w) && w >= 0 && colon > 0
-                ? new LayerWeight(v[..colon], w)
-                : throw new UsageException($"{flag}: '{v}' is not LAYER or LAYER:WEIGHT with a non-negative weight");
-        })];
-    }
-
-    private static void Positive(string name, int? value)
-    {
-        if (value is <= 0)
-        {
-            throw new UsageException($"{name} must be a positive integer (got {value})");
-        }
-    }
-
-    private static T[]? NullIfEmpty<T>(T[]? values) => values is { Length: > 0 } ? values : null;
 
     private static Option<T> Required<T>(string name, string description, string helpName) =>
         new(name) { Description = description, HelpName = helpName, Required = true };

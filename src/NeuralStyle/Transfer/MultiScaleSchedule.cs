@@ -8,12 +8,10 @@ public static class MultiScaleSchedule
 {
     /// <summary>
     /// <paramref name="scales"/> sizes in geometric progression from <paramref name="minSize"/> (long side) up to the
-    /// final size. The final scale gets <paramref name="finalIterations"/>; each coarser one twice as many as the next
-    /// finer one, capped at 8x. With a size ratio of about 2 between scales an iteration there costs a quarter, so every
-    /// coarser scale costs about half the next one. <paramref name="coarseIterations"/>, when given, replaces that rule:
-    /// every coarser scale gets that many.
+    /// final size. The final scale gets <paramref name="finalIterations"/>, every coarser one
+    /// <paramref name="coarseIterations"/> (cheap: at half the size an iteration costs a quarter).
     /// </summary>
-    public static IReadOnlyList<ScaleStep> Plan(int finalWidth, int finalHeight, int scales, int minSize, int finalIterations, int? coarseIterations = null)
+    public static IReadOnlyList<ScaleStep> Plan(int finalWidth, int finalHeight, int scales, int minSize, int finalIterations, int coarseIterations)
     {
         if (scales < 1 || minSize < 1 || finalIterations < 1 || finalWidth < 1 || finalHeight < 1 || coarseIterations < 1)
         {
@@ -32,7 +30,7 @@ public static class MultiScaleSchedule
             double ratio = k == scales - 1 ? 1 : Math.Pow((double)minSize / longSide, (double)(scales - 1 - k) / (scales - 1));
             int width = Math.Max(1, (int)Math.Round(finalWidth * ratio));
             int height = Math.Max(1, (int)Math.Round(finalHeight * ratio));
-            int iterations = k == scales - 1 ? finalIterations : coarseIterations ?? (finalIterations * (1 << Math.Min(3, scales - 1 - k)));
+            int iterations = k == scales - 1 ? finalIterations : coarseIterations;
             steps.Add(new ScaleStep(width, height, iterations));
         }
 

@@ -16,13 +16,23 @@ public sealed class StyleTransfer
     private readonly StyleTransferSettings _settings;
 
     /// <summary>Prepares a transfer with a backbone and its settings.</summary>
+    /// <remarks>
+    /// Without a seed the transfer draws one: every random number of a run (initial noise, sliced directions) comes
+    /// from generators of its own, never from LibTorch's global one, so runs in one process do not disturb each other.
+    /// </remarks>
     public StyleTransfer(IFeatureNetwork network, StyleTransferSettings settings)
     {
         settings.Validate();
         TorchRuntime.EnsureInitialized();
         _network = network;
-        _settings = settings;
+        _settings = settings.Seed is null ? settings with { Seed = NewSeed() } : settings;
     }
+
+    /// <summary>The seed this run uses (the one given, or the one it drew).</summary>
+    public long Seed => _settings.Seed!.Value;
+
+    /// <summary>A random seed for a run that was given none.</summary>
+    public static long NewSeed() => Random.Shared.NextInt64(0, long.MaxValue);
 
     /// <summary>Every layer the losses read; a network can be truncated after the deepest of them.</summary>
     public IReadOnlyList<string> LayersInUse => _settings.LayersInUse(_network.Defaults);
@@ -250,12 +260,7 @@ public sealed class StyleTransfer
     private Tensor Noise(RgbImage content)
     {
         long[] shape = [1, 3, content.Height, content.Width];
-        if (_settings.Seed is long seed)
-        {
-            using var generator = new Generator((ulong)seed);
-            return randn(shape, ScalarType.Float32, generator: generator);
-        }
-
-        return randn(shape, ScalarType.Float32);
+        using var generator = new Generator((ulong)_settings.Seed!.Value);
+        return randn(shape, ScalarType.Float32, generator: generator);
     }
 }

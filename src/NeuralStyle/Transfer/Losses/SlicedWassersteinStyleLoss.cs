@@ -13,7 +13,7 @@ namespace NeuralStyle.Transfer.Losses;
 /// p = (i + 1/2) Ns / N - 1/2 among the Ns sorted style values (clamped to [0, Ns - 1]), linearly interpolated between
 /// its two neighbours. The mean (not the sum) keeps magnitudes comparable across layers and image sizes. With a seed,
 /// target number t draws its directions from its own generator seeded with seed + t, so a seeded run repeats exactly;
-/// without one, the global torch generator is used (repeatable under torch.manual_seed).
+/// without one, a seed is drawn: LibTorch's global generator is never used.
 /// </remarks>
 internal sealed class SlicedWassersteinStyleLoss(long? seed, int? directions = null) : IStyleLoss
 {
@@ -29,7 +29,8 @@ internal sealed class SlicedWassersteinStyleLoss(long? seed, int? directions = n
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         Tensor pixels = StyleLossFeatures.Channels(styleFeatures).t().contiguous();
-        Generator? generator = seed is long s ? new Generator(unchecked((ulong)(s + _targets)), CPU) : null;
+        long s = seed ?? StyleTransfer.NewSeed();
+        var generator = new Generator(unchecked((ulong)(s + _targets)), CPU);
         _targets++;
         return new SlicedTarget(pixels.DetachFromDisposeScope(), directions ?? (int)styleFeatures.shape[1], generator);
     }

@@ -323,7 +323,9 @@ public sealed class OnnxGraph : IDisposable
         }
         catch (Exception ex) when (ex is not OnnxEvaluationException and not OutOfMemoryException)
         {
-            throw new OnnxEvaluationException(Model.SourceName, node.ToString(), $"{node.OpType} failed on inputs {Describe(node, args)}: {ex.Message}", ex);
+            // LibTorch's messages carry a C++ backtrace after their first line: the first line says what went wrong.
+            string reason = ex.Message.Split('\n', 2)[0].Trim();
+            throw new OnnxEvaluationException(Model.SourceName, node.ToString(), $"{node.OpType} failed on inputs {Describe(node, args)}: {reason}", ex);
         }
 
         NodeEvaluated?.Invoke(node);

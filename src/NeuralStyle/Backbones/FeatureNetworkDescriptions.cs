@@ -1,12 +1,12 @@
-using NeuralStyle.Backbones;
 using NeuralStyle.Transfer;
 using NeuralStyle.Zoo.Vgg;
 
-namespace NeuralStyle.Cli;
+namespace NeuralStyle.Backbones;
 
 /// <summary>Human-readable names of backbones.</summary>
-internal static class FeatureNetworkDescriptions
+public static class FeatureNetworkDescriptions
 {
+    /// <summary>A human-readable name of the backbone.</summary>
     public static string Description(this IFeatureNetwork network) => network switch
     {
         OnnxFeatureNetwork onnx => onnx.Description,

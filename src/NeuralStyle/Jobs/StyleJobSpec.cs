@@ -1,41 +1,53 @@
+using NeuralStyle.Imaging;
 using NeuralStyle.Transfer;
 
-namespace NeuralStyle.Cli;
+namespace NeuralStyle.Jobs;
 
-/// <summary>The style-transfer command's options after parsing, before validation against the file system.</summary>
-internal sealed record StyleOptions
+/// <summary>
+/// Everything a style-transfer run needs, as data: input files and sizes, the backbone, every option of the engine,
+/// the random seed (in <see cref="Settings"/>), the schedule and the output files. Serialisable with System.Text.Json;
+/// <see cref="StyleJob.Run"/> runs it.
+/// </summary>
+public sealed record StyleJobSpec
 {
-    public const string DefaultNetwork = "imagenet-vgg-verydeep-19.mat";
-
+    /// <summary>The content image.</summary>
     public required string Content { get; init; }
 
+    /// <summary>The style images.</summary>
     public required IReadOnlyList<string> Styles { get; init; }
 
+    /// <summary>The final image (PNG, JPEG or WebP by extension).</summary>
     public required string Output { get; init; }
 
+    /// <summary>Checkpoint file name with <c>%s</c> for the seed's 0-based iteration, or null.</summary>
     public string? CheckpointOutput { get; init; }
 
+    /// <summary>Width the content is resized to (keeping its aspect), or null for its own.</summary>
     public int? Width { get; init; }
 
+    /// <summary>Per style image: its size relative to the content's width (null: 1 each).</summary>
     public IReadOnlyList<double>? StyleScales { get; init; }
 
-    /// <summary>The --network given, or null to resolve the default (see <see cref="NetworkResolution"/>).</summary>
+    /// <summary>A network file or zoo model name, or null to resolve the default (see <see cref="Backbones.BackboneSelection"/>).</summary>
     public string? Network { get; init; }
 
-    /// <summary>The --weights given (a PyTorch state dict for a zoo --network NAME), or null.</summary>
+    /// <summary>A zoo model's PyTorch state dict, or null.</summary>
     public string? NetworkWeights { get; init; }
 
+    /// <summary>The loss weights and step size the user chose; the rest come from the backbone.</summary>
     public LossWeightChoice Weights { get; init; } = new(null, null, null, null);
 
+    /// <summary>The initial image, or null for noise.</summary>
     public string? Initial { get; init; }
 
+    /// <summary>Keep the content's colours (luminance of the result, chroma of the content).</summary>
     public bool PreserveColors { get; init; }
 
+    /// <summary>Pooling of a MatConvNet VGG backbone.</summary>
     public PoolingMode Pooling { get; init; } = PoolingMode.Max;
 
+    /// <summary>Replace existing output files.</summary>
     public bool Overwrite { get; init; }
-
-    public int? Threads { get; init; }
 
     /// <summary>A memory limit in MiB for the estimate; null = what the system has available.</summary>
     public int? MaxMemoryMiB { get; init; }
@@ -50,10 +62,11 @@ internal sealed record StyleOptions
     public int CoarseIterations { get; init; } = StyleRecipe.DefaultCoarseIterations;
 
     /// <summary>Match the styles' colour statistics to the content before the transfer (Gatys et al. 2016), or null.</summary>
-    public NeuralStyle.Imaging.ColorTransferMethod? ColorTransfer { get; init; }
+    public ColorTransferMethod? ColorTransfer { get; init; }
 
     /// <summary>Transfer luminance only and recombine with the content's chroma (Gatys et al. 2016).</summary>
     public bool LuminanceOnly { get; init; }
 
+    /// <summary>The engine's settings (loss weights not chosen in <see cref="Weights"/> are replaced by the backbone's).</summary>
     public required StyleTransferSettings Settings { get; init; }
 }

@@ -1,10 +1,11 @@
 using NeuralStyle.Transfer;
 
-namespace NeuralStyle.Cli;
+namespace NeuralStyle.Jobs;
 
 /// <summary>The loss weights the user gave; the rest come from the backbone once it is known.</summary>
-internal sealed record LossWeightChoice(double? Content, double? Style, double? Tv, double? LearningRate)
+public sealed record LossWeightChoice(double? Content, double? Style, double? Tv, double? LearningRate)
 {
+    /// <summary>The settings with the chosen weights, the backbone's <paramref name="defaults"/> elsewhere.</summary>
     public StyleTransferSettings ApplyTo(StyleTransferSettings settings, LossWeights defaults) => settings with
     {
         ContentWeight = Content ?? defaults.Content,

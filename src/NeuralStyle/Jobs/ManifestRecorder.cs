@@ -6,13 +6,14 @@ using System.Text.Json.Serialization;
 using NeuralStyle.Transfer;
 using TorchSharp;
 
-namespace NeuralStyle.Cli;
+namespace NeuralStyle.Jobs;
 
 /// <summary>Builds the run manifest from the engine's events and rewrites it (atomically) at every checkpoint.</summary>
 /// <remarks>Rewriting at checkpoints means a run that is killed leaves a manifest that matches its last checkpoint file.</remarks>
 internal sealed class ManifestRecorder
 {
-    private static readonly JsonSerializerOptions Json = new()
+    /// <summary>How manifests are written and read.</summary>
+    internal static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -30,17 +31,26 @@ internal sealed class ManifestRecorder
         _manifest = manifest;
     }
 
+    /// <summary>Where the manifest is written.</summary>
+    public string Path => System.IO.Path.GetFullPath(_path);
+
+    /// <summary>The state file recorded so far, or null.</summary>
+    public string? StatePath => _manifest.State;
+
+    /// <summary>The iterations the recorded state holds.</summary>
+    public int CompletedIterations => _manifest.CompletedIterations;
+
     /// <summary>OUTPUT.json for an output OUTPUT.png.</summary>
-    public static string PathFor(string output) => Path.ChangeExtension(output, ".json");
+    public static string PathFor(string output) => System.IO.Path.ChangeExtension(output, ".json");
 
     /// <summary>OUTPUT.state beside OUTPUT.json.</summary>
-    public static string StatePathFor(string manifest) => Path.ChangeExtension(manifest, ".state");
+    public static string StatePathFor(string manifest) => System.IO.Path.ChangeExtension(manifest, ".state");
 
     public static RunManifest.NetworkRecord DescribeNetwork(string path, string source, string description)
     {
         using FileStream stream = File.OpenRead(path);
         string sha = Convert.ToHexStringLower(SHA256.HashData(stream));
-        return new RunManifest.NetworkRecord(Path.GetFullPath(path), source, description, sha, stream.Length);
+        return new RunManifest.NetworkRecord(System.IO.Path.GetFullPath(path), source, description, sha, stream.Length);
     }
 
     public static IReadOnlyDictionary<string, string> Libraries() => new SortedDictionary<string, string>(StringComparer.Ordinal)
@@ -65,13 +75,13 @@ internal sealed class ManifestRecorder
                 _manifest.Losses.Add(new RunManifest.LossRecord(l.Iteration, l.Losses.Content, l.Losses.Style, l.Losses.TotalVariation, l.Losses.Total, Elapsed()));
                 break;
             case ImageProduced p:
-                _manifest.Checkpoints.Add(new RunManifest.CheckpointRecord(p.CheckpointIteration, p.BestLoss, p.IterateLoss, p.AverageLoss, p.Elapsed.TotalSeconds, writtenFile is null ? null : Path.GetFullPath(writtenFile)));
+                _manifest.Checkpoints.Add(new RunManifest.CheckpointRecord(p.CheckpointIteration, p.BestLoss, p.IterateLoss, p.AverageLoss, p.Elapsed.TotalSeconds, writtenFile is null ? null : System.IO.Path.GetFullPath(writtenFile)));
                 if (p.State is not null)
                 {
                     // The state goes first: a manifest must never point at a state older than itself.
                     string statePath = StatePathFor(_path);
                     TransferStateFile.Write(p.State, statePath);
-                    _manifest.State = Path.GetFullPath(statePath);
+                    _manifest.State = System.IO.Path.GetFullPath(statePath);
                     _manifest.CompletedIterations = p.State.CompletedIterations;
                 }
 

@@ -1,4 +1,4 @@
-namespace NeuralStyle.Cli;
+namespace NeuralStyle.Jobs;
 
 /// <summary>What a run did, written next to its output (OUTPUT.json) so that scripts and people can see how an image was made.</summary>
 internal sealed record RunManifest
@@ -16,6 +16,9 @@ internal sealed record RunManifest
     public required bool Completed { get; set; }
 
     public required object Options { get; init; }
+
+    /// <summary>The job's specification as given (before the backbone's defaults), for scripts and for resuming.</summary>
+    public required StyleJobSpec Spec { get; init; }
 
     public required NetworkRecord Network { get; init; }
 

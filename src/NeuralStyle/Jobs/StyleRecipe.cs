@@ -1,6 +1,6 @@
 using NeuralStyle.Transfer;
 
-namespace NeuralStyle.Cli;
+namespace NeuralStyle.Jobs;
 
 /// <summary>The optimiser and coarse-to-fine schedule a run uses when the flags do not say: ours, or the seed's.</summary>
 /// <remarks>
@@ -9,7 +9,7 @@ namespace NeuralStyle.Cli;
 /// of the configurations tried at 256 and 512 px (L-BFGS, with or without scales, ended higher).
 /// `--recipe seed` gives the seed's schedule (Adam on the output size only); explicit flags override either recipe.
 /// </remarks>
-internal static class StyleRecipe
+public static class StyleRecipe
 {
     /// <summary>Our default optimiser.</summary>
     public const OptimizerKind DefaultOptimizer = OptimizerKind.Adam;

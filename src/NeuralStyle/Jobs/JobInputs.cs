@@ -1,0 +1,47 @@
+using NeuralStyle.Imaging;
+using NeuralStyle.Transfer;
+
+namespace NeuralStyle.Jobs;
+
+/// <summary>The images a job runs on: read, sized as neural_style.py sizes them, colour-prepared.</summary>
+/// <param name="Content">The content as the network sees it (luminance only with that option).</param>
+/// <param name="Styles">The styles as the network sees them.</param>
+/// <param name="Initial">The initial image, or null.</param>
+/// <param name="Original">The sized content in colour, for recombining the result's colours.</param>
+internal sealed record JobInputs(RgbImage Content, IReadOnlyList<RgbImage> Styles, RgbImage? Initial, RgbImage Original)
+{
+    public static JobInputs Read(StyleJobSpec spec)
+    {
+        RgbImage content = SeedImageSizing.Content(ImageReader.Read(spec.Content), spec.Width);
+        List<RgbImage> styles = [];
+        for (int i = 0; i < spec.Styles.Count; i++)
+        {
+            double scale = spec.StyleScales?[i] ?? 1.0;
+            styles.Add(SeedImageSizing.Style(ImageReader.Read(spec.Styles[i]), content, scale));
+        }
+
+        RgbImage? initial = spec.Initial is null ? null : SeedImageSizing.Initial(ImageReader.Read(spec.Initial), content);
+        RgbImage original = content;
+        if (spec.ColorTransfer is ColorTransferMethod method)
+        {
+            styles = [.. styles.Select(style => ColorTransfer.MatchStyleToContent(style, content, method))];
+        }
+
+        if (spec.LuminanceOnly)
+        {
+            // The network sees grey images: the content's luminance, each style's luminance matched to it.
+            RgbImage contentLuma = LuminanceTransfer.Luminance(content);
+            styles = [.. styles.Select(style => LuminanceTransfer.MatchLuminance(LuminanceTransfer.Luminance(style), contentLuma))];
+            initial = initial is null ? null : LuminanceTransfer.Luminance(initial);
+            content = contentLuma;
+        }
+
+        return new JobInputs(content, styles, initial, original);
+    }
+
+    /// <summary>The picture the user gets from an engine image: the colour options applied.</summary>
+    public RgbImage Finish(StyleJobSpec spec, RgbImage image) =>
+        spec.LuminanceOnly ? LuminanceTransfer.Recombine(image, Original)
+        : spec.PreserveColors ? ColorTransforms.PreserveContentColors(image, Original)
+        : image;
+}

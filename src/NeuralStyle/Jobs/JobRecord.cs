@@ -1,0 +1,70 @@
+using NeuralStyle.Backbones;
+using NeuralStyle.Runtime;
+using NeuralStyle.Transfer;
+
+namespace NeuralStyle.Jobs;
+
+/// <summary>The run manifest a job starts with: its request, every option as resolved, the network, the libraries and the kernels.</summary>
+internal static class JobRecord
+{
+    public static RunManifest Create(StyleJobSpec spec, JobContext context, DateTimeOffset started, int minSize, StyleTransferSettings settings, IFeatureNetwork network, BackboneSelection selection) => new()
+    {
+        ToolVersion = ManifestRecorder.Version(typeof(StyleJob).Assembly),
+        Arguments = context.Arguments,
+        Started = started,
+        Completed = false,
+        Options = new
+        {
+            spec.Content,
+            spec.Styles,
+            spec.Output,
+            spec.CheckpointOutput,
+            spec.Width,
+            spec.StyleScales,
+            spec.Initial,
+            spec.PreserveColors,
+            ColorTransfer = spec.ColorTransfer?.ToString().ToLowerInvariant() ?? "none",
+            spec.LuminanceOnly,
+            spec.Scales,
+            MinSize = minSize,
+            spec.CoarseIterations,
+            Pooling = spec.Pooling.ToString().ToLowerInvariant(),
+            spec.Overwrite,
+            Threads = TorchSharp.torch.get_num_threads(),
+            Settings = Describe(settings, network),
+        },
+        Spec = spec,
+        Network = ManifestRecorder.DescribeNetwork(selection.Path, selection.Source, network.Description()),
+        Libraries = ManifestRecorder.Libraries(),
+        Kernels = RunManifest.KernelsRecord.From(TorchRuntime.EnsureInitialized()),
+        ResumedFrom = context.ResumedManifest is null ? null : Path.GetFullPath(context.ResumedManifest),
+    };
+
+    // Every setting as resolved, layers and smoothing included, so the manifest alone can reproduce the run.
+    private static object Describe(StyleTransferSettings settings, IFeatureNetwork network) => new
+    {
+        settings.Iterations,
+        settings.ContentWeight,
+        settings.ContentWeightBlend,
+        settings.StyleWeight,
+        settings.StyleLayerWeightExp,
+        StyleBlendWeights = settings.StyleBlendWeights,
+        settings.TvWeight,
+        settings.LearningRate,
+        settings.Beta1,
+        settings.Beta2,
+        settings.Epsilon,
+        Optimizer = settings.Optimizer.ToString().ToLowerInvariant(),
+        settings.LbfgsHistory,
+        settings.LbfgsStrongWolfe,
+        settings.AverageDecay,
+        settings.PrintIterations,
+        settings.CheckpointIterations,
+        settings.InitialNoiseBlend,
+        settings.Seed,
+        ContentLayers = settings.ContentLayerWeights(network.Defaults),
+        StyleLayers = settings.StyleLayerWeights(network.Defaults),
+        Smoothing = (settings.Smoothing ?? network.Defaults.Smoothing).ToString().ToLowerInvariant(),
+        StyleLoss = settings.StyleLoss.ToString().ToLowerInvariant(),
+    };
+}

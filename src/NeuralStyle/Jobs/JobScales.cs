@@ -1,0 +1,46 @@
+using NeuralStyle.Imaging;
+using NeuralStyle.Transfer;
+
+namespace NeuralStyle.Jobs;
+
+/// <summary>The coarser scales of a coarse-to-fine run.</summary>
+internal static class JobScales
+{
+    /// <summary>
+    /// One coarse scale: content and styles shrunk by the same factor, started from the previous scale's result (or
+    /// the initial image / noise), reporting the engine's progress but writing no files; returns its result at the
+    /// next scale's size.
+    /// </summary>
+    public static RgbImage RunCoarse(IFeatureNetwork network, StyleTransferSettings settings, IReadOnlyList<ScaleStep> plan, int k, JobInputs inputs, RgbImage? start, Action<JobEvent> report, CancellationToken cancellation)
+    {
+        ScaleStep step = plan[k];
+        RgbImage content = inputs.Content;
+        double factor = (double)step.Width / content.Width;
+        report(new ScaleStarted(k + 1, plan.Count, step.Width, step.Height, step.Iterations));
+        RgbImage scaledContent = ImageResizer.Resize(content, step.Width, step.Height);
+        RgbImage[] scaledStyles = [.. inputs.Styles.Select(s => ImageResizer.Resize(s, Math.Max(1, (int)Math.Round(s.Width * factor)), Math.Max(1, (int)Math.Round(s.Height * factor))))];
+        RgbImage? scaledStart = start is null ? null : ImageResizer.Resize(start, step.Width, step.Height);
+        StyleTransferSettings scaleSettings = settings with
+        {
+            Iterations = step.Iterations,
+            CheckpointIterations = null,
+            InitialNoiseBlend = k == 0 ? settings.InitialNoiseBlend : 0,
+        };
+        RgbImage? result = null;
+        foreach (TransferEvent e in new StyleTransfer(network, scaleSettings).Stylize(scaledContent, scaledStyles, scaledStart))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (e is ImageProduced { IsFinal: true } produced)
+            {
+                result = produced.Image;
+            }
+            else if (e is not ImageProduced)
+            {
+                report(new EngineProgress(e));
+            }
+        }
+
+        ScaleStep next = plan[k + 1];
+        return ImageResizer.Resize(result!, next.Width, next.Height);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using NeuralStyle.Backbones;
+using NeuralStyle.Imaging;
+using NeuralStyle.Runtime;
+using NeuralStyle.Transfer;
+using TorchSharp;
+
+namespace NeuralStyle.Jobs;
+
+/// <summary>
+/// Runs a <see cref="StyleJobSpec"/> from input files to output files: checks the outputs, reads and prepares the
+/// images, chooses and loads the backbone, checks memory, runs the scales, applies the colour options, writes the
+/// pictures, the manifest and the state, and reports every step as a <see cref="JobEvent"/>.
+/// </summary>
+/// <remarks>
+/// Front ends only start jobs and consume events: the console's lines and progress bar, a web view, a queue. The
+/// observer is called on the job's thread, in order; cancellation is checked at every iteration and leaves the files
+/// of the last checkpoint (manifest and state) in place for a resume.
+/// </remarks>
+public static class StyleJob
+{
+    /// <summary>Runs <paramref name="spec"/>; throws after reporting <see cref="JobFailed"/> when it cannot finish.</summary>
+    /// <exception cref="JobSpecException">The specification cannot be run as given (found before the long work).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was signalled.</exception>
+    public static JobFinished Run(StyleJobSpec spec, JobContext context, Action<JobEvent>? observer = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(context);
+        Action<JobEvent> report = observer ?? (_ => { });
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            JobFinished finished = Execute(spec, context, report, clock, cancellation);
+            report(finished);
+            return finished;
+        }
+        catch (Exception e)
+        {
+            report(new JobFailed(e is OperationCanceledException ? "cancelled" : e.Message, e));
+            throw;
+        }
+    }
+
+    private static JobFinished Execute(StyleJobSpec spec, JobContext context, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
+    {
+        DateTimeOffset started = DateTimeOffset.UtcNow;
+        // A run without a seed draws one now, so that its manifest (and a resume) can repeat it.
+        spec = spec.Settings.Seed is null ? spec with { Settings = spec.Settings with { Seed = StyleTransfer.NewSeed() } } : spec;
+        BackboneSelection selection = BackboneSelection.Resolve(spec.Network, spec.NetworkWeights);
+        JobOutputs.Check(spec);
+        TorchRuntime.EnsureInitialized();
+
+        JobInputs inputs = JobInputs.Read(spec);
+        IFeatureNetwork network = Open(selection, spec);
+        try
+        {
+            return RunOn(network, selection, spec, context, inputs, started, report, clock, cancellation);
+        }
+        finally
+        {
+            (network as IDisposable)?.Dispose();
+        }
+    }
+
+    private static JobFinished RunOn(IFeatureNetwork network, BackboneSelection selection, StyleJobSpec spec, JobContext context, JobInputs inputs, DateTimeOffset started, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
+    {
+        report(new JobStarted(network.Description(), selection));
+        StyleTransferSettings settings = spec.Weights.ApplyTo(spec.Settings, network.Defaults.EffectiveWeights);
+        JobMemory.Check(network, selection.Path, settings, inputs.Content, spec.MaxMemoryMiB, report);
+        int minSize = spec.MinSize ?? StyleRecipe.MinSizeFor(inputs.Content.Width, inputs.Content.Height);
+        string manifestPath = JobOutputs.ManifestFor(spec);
+        var manifest = new ManifestRecorder(manifestPath, JobRecord.Create(spec, context, started, minSize, settings, network, selection));
+        using TransferState? resume = context.ResumeState is null ? null : TransferStateFile.Read(context.ResumeState);
+        IReadOnlyList<ScaleStep> plan = MultiScaleSchedule.Plan(inputs.Content.Width, inputs.Content.Height, spec.Scales, minSize, settings.Iterations, spec.CoarseIterations);
+
+        // A resumed run's state belongs to the final scale, so the coarser ones are not run again.
+        RgbImage? initial = inputs.Initial;
+        for (int k = resume is null ? 0 : plan.Count - 1; k < plan.Count - 1; k++)
+        {
+            initial = JobScales.RunCoarse(network, settings, plan, k, inputs, initial, report, cancellation);
+        }
+
+        if (plan.Count > 1)
+        {
+            report(new ScaleStarted(plan.Count, plan.Count, inputs.Content.Width, inputs.Content.Height, settings.Iterations));
+        }
+
+        var transfer = new StyleTransfer(network, plan.Count > 1 && resume is null ? settings with { InitialNoiseBlend = 0 } : settings);
+        foreach (TransferEvent e in transfer.Stylize(inputs.Content, inputs.Styles, initial, resume, captureState: true))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (e is ImageProduced produced)
+            {
+                Deliver(spec, inputs, manifest, produced, report);
+            }
+            else
+            {
+                manifest.Record(e, null);
+                report(new EngineProgress(e));
+            }
+        }
+
+        return new JobFinished(Path.GetFullPath(spec.Output), Path.GetFullPath(manifestPath), clock.Elapsed);
+    }
+
+    // A picture of the final scale: colours finished, written where the spec says, recorded with the state.
+    private static void Deliver(StyleJobSpec spec, JobInputs inputs, ManifestRecorder manifest, ImageProduced produced, Action<JobEvent> report)
+    {
+        try
+        {
+            string? path = JobOutputs.FileFor(spec, produced.CheckpointIteration);
+            RgbImage picture = inputs.Finish(spec, produced.Image);
+            if (path is not null)
+            {
+                ImageWriter.Write(picture, path, overwrite: spec.Overwrite);
+            }
+
+            report(new PictureProduced(picture, produced.CheckpointIteration, path, produced.BestLoss, produced.Elapsed));
+            manifest.Record(produced, path);
+            report(new CheckpointSaved(manifest.Path, manifest.StatePath, manifest.CompletedIterations));
+        }
+        finally
+        {
+            produced.State?.Dispose();
+        }
+    }
+
+    // Only the layer choice matters when opening; the weights are applied once the backbone's defaults are known.
+    private static IFeatureNetwork Open(BackboneSelection selection, StyleJobSpec spec) => selection.Open(spec.Pooling, spec.Settings);
+}
