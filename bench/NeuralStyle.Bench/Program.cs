@@ -1,3 +1,4 @@
+using NeuralStyle.Backbones;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;

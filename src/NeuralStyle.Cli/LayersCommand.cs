@@ -62,7 +62,7 @@ internal sealed class LayersCommand
             return 0;
         }
 
-        output.WriteLine($"{network.Description()} from {resolution.Path}, input 1x3x{height}x{width}");
+        output.WriteLine($"{network.Description} from {resolution.Path}, input 1x3x{height}x{width}");
         int nameWidth = rows.Max(r => r.Name.Length);
         foreach (LayerRow row in rows)
         {
@@ -81,7 +81,7 @@ internal sealed class LayersCommand
         catch (IOException) when (NetworkFiles.Detect(path) == NetworkFormat.MatConvNet)
         {
             // A VGG-16 or shorter file has no relu5_4: take every layer up to the classifier instead.
-            return Weights.MatConvNet.MatConvNetVgg.Load(path, PoolingMode.Max, (IReadOnlyCollection<string>?)null);
+            return Backbones.MatConvNetVgg.Load(path, PoolingMode.Max, (IReadOnlyCollection<string>?)null);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using NeuralStyle.Imaging;
 using NeuralStyle.Jobs;
 using NeuralStyle.Transfer;
@@ -24,9 +23,9 @@ internal sealed partial class StyleCommandLine
         StyleTransferSettings? was = resumed?.Settings;
 
         IReadOnlyList<string> styles = Pick(_styles, r => [.. r.Styles]) ?? [];
-        double[]? scales = NullIfEmpty(Pick(_styleScales, r => r.StyleScales?.ToArray() ?? []));
-        double[]? blends = NullIfEmpty(Pick(_styleBlendWeights, r => r.Settings.StyleBlendWeights?.ToArray() ?? []));
-        CheckLists(styles.Count, scales, blends);
+        double[]? scales = StyleFlagValues.NullIfEmpty(Pick(_styleScales, r => r.StyleScales?.ToArray() ?? []));
+        double[]? blends = StyleFlagValues.NullIfEmpty(Pick(_styleBlendWeights, r => r.Settings.StyleBlendWeights?.ToArray() ?? []));
+        StyleFlagValues.CheckLists(styles.Count, scales, blends);
 
         string? checkpointOutput = Pick(_checkpointOutput, r => r.CheckpointOutput);
         if (checkpointOutput is not null && !checkpointOutput.Contains("%s", StringComparison.Ordinal))
@@ -45,7 +44,7 @@ internal sealed partial class StyleCommandLine
 
         foreach ((string name, int? value) in new[] { ("--iterations", result.GetValue(_iterations)), ("--width", result.GetValue(_width)), ("--print-iterations", result.GetValue(_printIterations)), ("--checkpoint-iterations", result.GetValue(_checkpointIterations)), ("--threads", result.GetValue(_threads)), ("--max-memory", result.GetValue(_maxMemory)), ("--lbfgs-history", result.GetValue(_lbfgsHistory)), ("--scales", result.GetValue(_scales)), ("--min-size", result.GetValue(_minSize)), ("--coarse-iterations", result.GetValue(_coarseIterations)) })
         {
-            Positive(name, value);
+            StyleFlagValues.Positive(name, value);
         }
 
         bool recipeGiven = result.GetResult(_recipe) is { Implicit: false };
@@ -66,8 +65,8 @@ internal sealed partial class StyleCommandLine
             CheckpointIterations = Pick(_checkpointIterations, r => r.Settings.CheckpointIterations),
             InitialNoiseBlend = Pick(_initialNoiseblend, r => r.Settings.InitialNoiseBlend),
             Seed = Pick(_seed, r => r.Settings.Seed),
-            ContentLayers = result.GetResult(_contentLayers) is { Implicit: false } || was is null ? LayerList("--content-layers", result.GetValue(_contentLayers)) : was.ContentLayers,
-            StyleLayers = result.GetResult(_styleLayers) is { Implicit: false } || was is null ? LayerList("--style-layers", result.GetValue(_styleLayers)) : was.StyleLayers,
+            ContentLayers = result.GetResult(_contentLayers) is { Implicit: false } || was is null ? StyleFlagValues.LayerList("--content-layers", result.GetValue(_contentLayers)) : was.ContentLayers,
+            StyleLayers = result.GetResult(_styleLayers) is { Implicit: false } || was is null ? StyleFlagValues.LayerList("--style-layers", result.GetValue(_styleLayers)) : was.StyleLayers,
             Smoothing = result.GetResult(_smoothing) is { Implicit: false } || was is null
                 ? result.GetValue(_smoothing) switch { "swag" => FeatureSmoothing.Swag, "none" => FeatureSmoothing.None, _ => null }
                 : was.Smoothing,
@@ -75,7 +74,7 @@ internal sealed partial class StyleCommandLine
             AverageDecay = Pick(_average, r => r.Settings.AverageDecay),
             LbfgsHistory = Pick(_lbfgsHistory, r => r.Settings.LbfgsHistory),
             LbfgsStrongWolfe = Pick(_lbfgsLineSearch, r => r.Settings.LbfgsStrongWolfe),
-            StyleLoss = result.GetResult(_styleLoss) is { Implicit: false } || was is null ? StyleLossOf(result.GetValue(_styleLoss)) : was.StyleLoss,
+            StyleLoss = result.GetResult(_styleLoss) is { Implicit: false } || was is null ? StyleFlagValues.StyleLossOf(result.GetValue(_styleLoss)) : was.StyleLoss,
         };
         LossWeightChoice weights = Weights(result, resumed, optimizer);
         try
@@ -126,62 +125,4 @@ internal sealed partial class StyleCommandLine
 
         return new LossWeightChoice(Given(_contentWeight, was?.Content), Given(_styleWeight, was?.Style), Given(_tvWeight, was?.Tv), learningRate);
     }
-
-    private static void CheckLists(int styles, double[]? scales, double[]? blends)
-    {
-        if (scales is not null && scales.Length != styles)
-        {
-            throw new UsageException($"--style-scales has {scales.Length} values for {styles} style images");
-        }
-
-        if (blends is not null && blends.Length != styles)
-        {
-            throw new UsageException($"--style-blend-weights has {blends.Length} values for {styles} style images");
-        }
-
-        if (scales is not null && scales.Any(s => !(s > 0)))
-        {
-            throw new UsageException("--style-scales must be positive");
-        }
-    }
-
-    private static StyleLossKind StyleLossOf(string? name) => name switch
-    {
-        "meanstd" => StyleLossKind.MeanStd,
-        "w2" => StyleLossKind.Wasserstein2,
-        "sliced" => StyleLossKind.Sliced,
-        _ => StyleLossKind.Gram,
-    };
-
-    // "relu3_1" or "relu3_1:0.5"; the weight defaults to 1.
-    private static IReadOnlyList<LayerWeight>? LayerList(string flag, string[]? values)
-    {
-        if (values is not { Length: > 0 })
-        {
-            return null;
-        }
-
-        return [.. values.Select(v =>
-        {
-            int colon = v.LastIndexOf(':');
-            if (colon < 0)
-            {
-                return new LayerWeight(v, 1);
-            }
-
-            return double.TryParse(v[(colon + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double w) && w >= 0 && colon > 0
-                ? new LayerWeight(v[..colon], w)
-                : throw new UsageException($"{flag}: '{v}' is not LAYER or LAYER:WEIGHT with a non-negative weight");
-        })];
-    }
-
-    private static void Positive(string name, int? value)
-    {
-        if (value is <= 0)
-        {
-            throw new UsageException($"{name} must be a positive integer (got {value})");
-        }
-    }
-
-    private static T[]? NullIfEmpty<T>(T[]? values) => values is { Length: > 0 } ? values : null;
 }

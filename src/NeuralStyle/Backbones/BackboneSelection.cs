@@ -7,8 +7,9 @@ namespace NeuralStyle.Backbones;
 /// <summary>Which weight file a run uses and why, so that a front end can say so.</summary>
 /// <param name="Path">The network file, or for a zoo model its weights file (its name when there are none).</param>
 /// <param name="Source">How it was chosen, in words ("--network", "bundled with neural-style; ...").</param>
+/// <param name="Origin">How it was chosen.</param>
 /// <param name="ZooModel">The zoo model's name when the network named one.</param>
-public sealed record BackboneSelection(string Path, string Source, string? ZooModel = null)
+public sealed record BackboneSelection(string Path, string Source, BackboneOrigin Origin, string? ZooModel = null)
 {
     /// <summary>The seed's network file, used when it is in the working directory.</summary>
     public const string DefaultNetwork = "imagenet-vgg-verydeep-19.mat";
@@ -34,18 +35,18 @@ public sealed record BackboneSelection(string Path, string Source, string? ZooMo
         if (network is not null)
         {
             return File.Exists(network)
-                ? new BackboneSelection(network, "--network")
+                ? new BackboneSelection(network, "--network", BackboneOrigin.NetworkOption)
                 : throw new JobSpecException($"Network {network} does not exist. (Did you forget to download it?)");
         }
 
         if (File.Exists(DefaultNetwork))
         {
-            return new BackboneSelection(DefaultNetwork, "default file in the working directory");
+            return new BackboneSelection(DefaultNetwork, "default file in the working directory", BackboneOrigin.DefaultFile);
         }
 
         if (BundledResNet18.IsAvailable)
         {
-            return new BackboneSelection(BundledResNet18.DefaultPath, $"bundled with neural-style; put {DefaultNetwork} in the working directory or pass --network to use VGG-19");
+            return new BackboneSelection(BundledResNet18.DefaultPath, $"bundled with neural-style; put {DefaultNetwork} in the working directory or pass --network to use VGG-19", BackboneOrigin.Bundled);
         }
 
         throw new JobSpecException($"Network {DefaultNetwork} does not exist. (Did you forget to download it?)");
@@ -64,10 +65,8 @@ public sealed record BackboneSelection(string Path, string Source, string? ZooMo
             throw new JobSpecException("--pooling avg applies to MatConvNet VGG files; a zoo model keeps its own pooling");
         }
 
-        return ZooFeatureNetwork.Load(ZooModel, Source == RandomWeights ? null : Path);
+        return ZooFeatureNetwork.Load(ZooModel, Origin == BackboneOrigin.ZooRandomWeights ? null : Path);
     }
-
-    private const string RandomWeights = "zoo model with random weights";
 
     // "vgg16" names a model; "nets/vgg16.mat" or "vgg16.onnx" name files (and keep the seed's message when missing).
     private static bool IsBareName(string network) =>
@@ -85,11 +84,11 @@ public sealed record BackboneSelection(string Path, string Source, string? ZooMo
         {
             return requireWeights
                 ? throw new JobSpecException($"--network {canonical} is a zoo model: give its weights, a PyTorch state dict saved with torch.save, with --weights FILE")
-                : new BackboneSelection(canonical, RandomWeights, canonical);
+                : new BackboneSelection(canonical, "zoo model with random weights", BackboneOrigin.ZooRandomWeights, canonical);
         }
 
         return File.Exists(weights)
-            ? new BackboneSelection(weights, $"--network {canonical} --weights", canonical)
+            ? new BackboneSelection(weights, $"--network {canonical} --weights", BackboneOrigin.ZooWeights, canonical)
             : throw new JobSpecException($"Weights {weights} do not exist.");
     }
 }

@@ -27,7 +27,7 @@ public static class ZooBackboneLayers
         ArgumentNullException.ThrowIfNull(info);
         ArgumentNullException.ThrowIfNull(layers);
         var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (info.Family != "VGG")
+        if (info.StyleLayout != StyleTransferLayout.Vgg)
         {
             return aliases;
         }
@@ -64,7 +64,7 @@ public static class ZooBackboneLayers
         ArgumentNullException.ThrowIfNull(layers);
         ArgumentNullException.ThrowIfNull(pixels);
         double scale = InputScale(pixels);
-        if (info.Family == "VGG")
+        if (info.StyleLayout == StyleTransferLayout.Vgg)
         {
             // Without smoothing, content and TV losses grow with the square of the activations and the style loss with
             // the fourth power: relative to the seed's VGG (0..255 input) the style weight shrinks by scale^2 and
@@ -76,7 +76,7 @@ public static class ZooBackboneLayers
         // SWAG divides activations by their spread, so only the image-space terms follow the input's units.
         LossWeights swag = BundledResNet18.Defaults.EffectiveWeights;
         LossWeights weights = swag with { Tv = swag.Tv / (scale * scale), LearningRate = swag.LearningRate * scale };
-        if (info.Family == "ResNet" && ResNetStages(layers) is int[] blocks)
+        if (info.StyleLayout == StyleTransferLayout.ResNet && ResNetStages(layers) is int[] blocks)
         {
             return new BackboneDefaults(
                 ["layer3.0"],

@@ -49,6 +49,9 @@ public sealed class ZooFeatureNetwork : IFeatureNetwork, IDisposable
     /// <summary>What the network is, for the console.</summary>
     public string Description { get; }
 
+    /// <inheritdoc />
+    public long WeightBytes => Model.parameters().Sum(p => p.numel() * p.element_size());
+
     /// <summary>The model's description.</summary>
     public ModelInfo Info { get; }
 

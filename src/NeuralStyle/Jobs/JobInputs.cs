@@ -12,15 +12,15 @@ internal sealed record JobInputs(RgbImage Content, IReadOnlyList<RgbImage> Style
 {
     public static JobInputs Read(StyleJobSpec spec)
     {
-        RgbImage content = SeedImageSizing.Content(ImageReader.Read(spec.Content), spec.Width);
+        RgbImage content = ImageSizing.Content(ImageReader.Read(spec.Content), spec.Width);
         List<RgbImage> styles = [];
         for (int i = 0; i < spec.Styles.Count; i++)
         {
             double scale = spec.StyleScales?[i] ?? 1.0;
-            styles.Add(SeedImageSizing.Style(ImageReader.Read(spec.Styles[i]), content, scale));
+            styles.Add(ImageSizing.Style(ImageReader.Read(spec.Styles[i]), content, scale));
         }
 
-        RgbImage? initial = spec.Initial is null ? null : SeedImageSizing.Initial(ImageReader.Read(spec.Initial), content);
+        RgbImage? initial = spec.Initial is null ? null : ImageSizing.Initial(ImageReader.Read(spec.Initial), content);
         RgbImage original = content;
         if (spec.ColorTransfer is ColorTransferMethod method)
         {

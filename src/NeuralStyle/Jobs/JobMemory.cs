@@ -1,4 +1,3 @@
-using NeuralStyle.Backbones;
 using NeuralStyle.Imaging;
 using NeuralStyle.Transfer;
 
@@ -9,9 +8,9 @@ internal static class JobMemory
 {
     /// <summary>Reports the estimate and refuses a run whose estimated peak exceeds the budget (the limit given, else what is free).</summary>
     /// <exception cref="InsufficientMemoryException">The run would not fit.</exception>
-    public static void Check(IFeatureNetwork network, string path, StyleTransferSettings settings, RgbImage content, int? limitMiB, Action<JobEvent> report)
+    public static void Check(IFeatureNetwork network, StyleTransferSettings settings, RgbImage content, int? limitMiB, Action<JobEvent> report)
     {
-        long weights = network.WeightBytes(path);
+        long weights = network.WeightBytes;
         long estimate = MemoryEstimator.EstimateBytes(network, settings.LayersInUse(network.Defaults), content.Width, content.Height, weights, settings.OptimizerImageCopies);
         long? budget = limitMiB is int limit ? (long)limit << 20 : MemoryEstimator.AvailableBytes();
         report(new MemoryChecked(estimate, budget, limitMiB is not null));

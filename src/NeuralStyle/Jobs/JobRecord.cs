@@ -34,7 +34,7 @@ internal static class JobRecord
             Settings = Describe(settings, network),
         },
         Spec = spec,
-        Network = ManifestRecorder.DescribeNetwork(selection.Path, selection.Source, network.Description()),
+        Network = ManifestRecorder.DescribeNetwork(selection.Path, selection.Source, network.Description),
         Libraries = ManifestRecorder.Libraries(),
         Kernels = RunManifest.KernelsRecord.From(TorchRuntime.EnsureInitialized()),
         ResumedFrom = context.ResumedManifest is null ? null : Path.GetFullPath(context.ResumedManifest),

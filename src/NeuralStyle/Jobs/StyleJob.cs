@@ -64,9 +64,9 @@ public static class StyleJob
 
     private static JobFinished RunOn(IFeatureNetwork network, BackboneSelection selection, StyleJobSpec spec, JobContext context, JobInputs inputs, DateTimeOffset started, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
     {
-        report(new JobStarted(network.Description(), selection));
+        report(new JobStarted(network.Description, selection));
         StyleTransferSettings settings = spec.Weights.ApplyTo(spec.Settings, network.Defaults.EffectiveWeights);
-        JobMemory.Check(network, selection.Path, settings, inputs.Content, spec.MaxMemoryMiB, report);
+        JobMemory.Check(network, settings, inputs.Content, spec.MaxMemoryMiB, report);
         int minSize = spec.MinSize ?? StyleRecipe.MinSizeFor(inputs.Content.Width, inputs.Content.Height);
         string manifestPath = JobOutputs.ManifestFor(spec);
         var manifest = new ManifestRecorder(manifestPath, JobRecord.Create(spec, context, started, minSize, settings, network, selection));

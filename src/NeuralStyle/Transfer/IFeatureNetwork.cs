@@ -5,11 +5,17 @@ namespace NeuralStyle.Transfer;
 /// <summary>A network whose intermediate activations can be tapped by layer name.</summary>
 /// <remarks>
 /// The style engine only needs this much of a backbone: its layer names, the pixel convention it expects and a
-/// way to run an image up to the deepest layer of interest. VGG from MatConvNet implements it today; ONNX models
-/// and zoo models can implement it later without touching the engine.
+/// way to run an image up to the deepest layer of interest. VGG from MatConvNet files, ONNX models and the zoo's
+/// models implement it (NeuralStyle.Backbones); each describes itself for front ends and the memory estimate.
 /// </remarks>
 public interface IFeatureNetwork
 {
+    /// <summary>What the backbone is, for people ("VGG (MatConvNet, 16 convolutions loaded, max pooling)").</summary>
+    string Description { get; }
+
+    /// <summary>Memory the loaded weights take, for the memory estimate.</summary>
+    long WeightBytes { get; }
+
     /// <summary>Layer names in evaluation order.</summary>
     IReadOnlyList<string> LayerNames { get; }
 

@@ -39,7 +39,7 @@ public sealed class StyleTransfer
 
     /// <summary>
     /// Runs the optimisation. <paramref name="content"/>, <paramref name="styles"/> and <paramref name="initial"/> are
-    /// used at the sizes given (see <see cref="SeedImageSizing"/> for the seed's resizing). With <paramref name="resume"/>
+    /// used at the sizes given (see <see cref="ImageSizing"/> for the seed's resizing). With <paramref name="resume"/>
     /// the run continues from a saved state (its iterations count towards <see cref="StyleTransferSettings.Iterations"/>);
     /// with <paramref name="captureState"/> every <see cref="ImageProduced"/> carries the state to resume from.
     /// </summary>
@@ -81,7 +81,7 @@ public sealed class StyleTransfer
     {
         var clock = Stopwatch.StartNew();
         PixelConvention pixels = _network.Pixels;
-        var objective = new SeedObjective(_network, _settings, pixels, content, styles);
+        var objective = new GatysObjective(_network, _settings, pixels, content, styles);
         try
         {
             Tensor x = resume is null ? InitialImage(content, initial, pixels) : resume.Image.detach().clone().requires_grad_(true);
@@ -206,7 +206,7 @@ public sealed class StyleTransfer
 
     // One forward and backward pass at the current image, then the optimiser's step; the losses returned (when asked)
     // are those of the image before the step, which is what the seed prints.
-    private static LossBreakdown? Step(SeedObjective objective, Tensor x, TensorFlowAdam adam, bool report)
+    private static LossBreakdown? Step(GatysObjective objective, Tensor x, TensorFlowAdam adam, bool report)
     {
         using var scope = NewDisposeScope();
         (Tensor content, Tensor style, Tensor tv) = objective.Evaluate(x);
@@ -221,7 +221,7 @@ public sealed class StyleTransfer
 
     // L-BFGS evaluates the objective once at the current image and then along its line search; the first
     // evaluation is the one the seed's console reports.
-    private static LossBreakdown? Step(SeedObjective objective, Tensor x, Lbfgs lbfgs, bool report)
+    private static LossBreakdown? Step(GatysObjective objective, Tensor x, Lbfgs lbfgs, bool report)
     {
         LossBreakdown? first = null;
         lbfgs.Step(() =>

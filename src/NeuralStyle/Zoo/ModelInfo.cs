@@ -11,6 +11,7 @@ namespace NeuralStyle.Zoo;
 /// <param name="Accuracy">Published accuracy, as text ("69.76 / 89.08 top-1 / top-5, torchvision").</param>
 /// <param name="Reference">The implementation whose state-dict keys we match ("torchvision 0.14", "Cadene pretrainedmodels bninception", ...).</param>
 /// <param name="Preprocessing">How an image becomes this model's input (for classify).</param>
+/// <param name="StyleLayout">How the model's layers serve as a style-transfer backbone (see NeuralStyle.Backbones.ZooBackboneLayers).</param>
 public sealed record ModelInfo(
     string Name,
     string Family,
@@ -21,7 +22,21 @@ public sealed record ModelInfo(
     double MultiplyAdds,
     string Accuracy,
     string Reference,
-    ImagePreprocessing Preprocessing);
+    ImagePreprocessing Preprocessing,
+    StyleTransferLayout StyleLayout = StyleTransferLayout.EncoderStages);
+
+/// <summary>A zoo model's hint for style transfer: which default layers and loss weights suit it.</summary>
+public enum StyleTransferLayout
+{
+    /// <summary>Its encoder split into stages of similar resolution: style on each stage's last layer, content mid-way in the second-to-last, with smoothing.</summary>
+    EncoderStages,
+
+    /// <summary>VGG's seed layers by their aliases (relu1_1 .. relu5_1, content relu4_2), no smoothing.</summary>
+    Vgg,
+
+    /// <summary>torchvision's ResNet stages: the bundled ResNet-18's choice of blocks, with smoothing.</summary>
+    ResNet,
+}
 
 /// <summary>A channels x height x width input size.</summary>
 public readonly record struct InputShape(int Channels, int Height, int Width)

@@ -1,3 +1,4 @@
+using NeuralStyle.Backbones;
 using NeuralStyle.Imaging;
 using NeuralStyle.Jobs;
 using NeuralStyle.Tests.Support;

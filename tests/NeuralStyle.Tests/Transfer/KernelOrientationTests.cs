@@ -1,3 +1,4 @@
+using NeuralStyle.Backbones;
 using System.Text;
 using NeuralStyle.Tests.Mat;
 using NeuralStyle.Tests.Support;

@@ -33,10 +33,10 @@ public class StyleLossTests
         using IStyleTarget target = StyleLosses.Create(StyleLossKind.Gram).Target(style);
         using Tensor loss = target.Loss(current);
 
-        // What SeedObjective computes for one layer.
-        using Tensor styleGram = SeedLosses.Gram(style);
-        using Tensor currentGram = SeedLosses.Gram(current);
-        using Tensor seed = SeedLosses.MeanSquaredError(currentGram, styleGram);
+        // What GatysObjective computes for one layer.
+        using Tensor styleGram = GatysLosses.Gram(style);
+        using Tensor currentGram = GatysLosses.Gram(current);
+        using Tensor seed = GatysLosses.MeanSquaredError(currentGram, styleGram);
 
         Assert.True(loss.item<float>() > 0);
         Assert.Equal(seed.item<float>(), loss.item<float>());
@@ -134,7 +134,7 @@ public class StyleLossTests
     [InlineData(StyleLossKind.Sliced)]
     public void TargetsOutliveTheCallersDisposeScope(StyleLossKind kind)
     {
-        // SeedObjective builds its targets inside a dispose scope; they must survive it.
+        // GatysObjective builds its targets inside a dispose scope; they must survive it.
         using Tensor style = Randn(11, 1, 3, 4, 4);
         IStyleTarget target;
         using (var scope = NewDisposeScope())

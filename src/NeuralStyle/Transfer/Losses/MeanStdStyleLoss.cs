@@ -37,7 +37,7 @@ internal sealed class MeanStdStyleLoss : IStyleLoss
         {
             using var scope = NewDisposeScope();
             (Tensor m, Tensor s) = Moments(features);
-            return (SeedLosses.MeanSquaredError(m, mean) + SeedLosses.MeanSquaredError(s, std)).MoveToOuterDisposeScope();
+            return (GatysLosses.MeanSquaredError(m, mean) + GatysLosses.MeanSquaredError(s, std)).MoveToOuterDisposeScope();
         }
 
         public void Dispose()

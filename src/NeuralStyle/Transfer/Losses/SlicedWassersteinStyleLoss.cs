@@ -72,7 +72,7 @@ internal sealed class SlicedWassersteinStyleLoss(long? seed, int? directions = n
             (Tensor current, _) = pixels.matmul(v).sort(0);
             (Tensor style, _) = stylePixels.matmul(v).sort(0);
             Tensor target = Resample(style, current.shape[0]);
-            return SeedLosses.MeanSquaredError(current, target).MoveToOuterDisposeScope();
+            return GatysLosses.MeanSquaredError(current, target).MoveToOuterDisposeScope();
         }
 
         public void Dispose()

@@ -30,7 +30,7 @@ public static class StyleLosses
     };
 }
 
-/// <summary>The seed's Gram term: mean((G(x) - G(s))^2) with G = F F^T / (C*H*W), computed by <see cref="SeedLosses"/>.</summary>
+/// <summary>The seed's Gram term: mean((G(x) - G(s))^2) with G = F F^T / (C*H*W), computed by <see cref="GatysLosses"/>.</summary>
 internal sealed class GramStyleLoss : IStyleLoss
 {
     public IStyleTarget Target(Tensor styleFeatures)
@@ -38,7 +38,7 @@ internal sealed class GramStyleLoss : IStyleLoss
         StyleLossFeatures.CheckActivation(styleFeatures);
         using var noGrad = no_grad();
         // Detached from any scope of the caller's: the target lives for the whole run and is disposed with it.
-        return new GramTarget(SeedLosses.Gram(styleFeatures).DetachFromDisposeScope());
+        return new GramTarget(GatysLosses.Gram(styleFeatures).DetachFromDisposeScope());
     }
 
     private sealed class GramTarget(Tensor gram) : IStyleTarget
@@ -46,9 +46,9 @@ internal sealed class GramStyleLoss : IStyleLoss
         public Tensor Loss(Tensor features)
         {
             StyleLossFeatures.CheckActivation(features);
-            // The same two calls as SeedObjective so the numbers are bit-identical to the seed's term.
-            using Tensor current = SeedLosses.Gram(features);
-            return SeedLosses.MeanSquaredError(current, gram);
+            // The same two calls as GatysObjective so the numbers are bit-identical to the seed's term.
+            using Tensor current = GatysLosses.Gram(features);
+            return GatysLosses.MeanSquaredError(current, gram);
         }
 
         public void Dispose() => gram.Dispose();

@@ -30,6 +30,9 @@ public sealed class OnnxModel
     /// <summary>The file name (or the name given with the stream), used in every error message.</summary>
     public string SourceName { get; }
 
+    /// <summary>Size of the serialized model in bytes (its file's size).</summary>
+    public long SerializedBytes { get; internal set; }
+
     /// <summary>The ONNX IR version of the file.</summary>
     public long IrVersion { get; }
 

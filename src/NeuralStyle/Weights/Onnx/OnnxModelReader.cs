@@ -22,7 +22,12 @@ internal static class OnnxModelReader
     }
 
     /// <summary>Parses and converts a whole model file.</summary>
-    public static OnnxModel Read(byte[] bytes, string sourceName) => Convert(Parse(bytes, sourceName), sourceName);
+    public static OnnxModel Read(byte[] bytes, string sourceName)
+    {
+        OnnxModel model = Convert(Parse(bytes, sourceName), sourceName);
+        model.SerializedBytes = bytes.LongLength;
+        return model;
+    }
 
     /// <summary>Converts a parsed model, decoding every tensor and checking that the graph is well formed.</summary>
     public static OnnxModel Convert(ModelProto proto, string sourceName)

@@ -18,6 +18,6 @@ public sealed class ResNetFamily : IModelFamily
 
     private static ZooEntry Entry(string name, bool bottleneck, int[] blocks, long parameters, double multiplyAdds, string accuracy) =>
         new(
-            new ModelInfo(name, "ResNet", 2015, new InputShape(3, 224, 224), 1000, parameters, multiplyAdds, accuracy, Reference, ImagePreprocessing.ImageNet()),
+            new ModelInfo(name, "ResNet", 2015, new InputShape(3, 224, 224), 1000, parameters, multiplyAdds, accuracy, Reference, ImagePreprocessing.ImageNet(), StyleTransferLayout.ResNet),
             options => new ResNetModel(name, bottleneck, blocks, options.Classes ?? 1000));
 }

@@ -29,6 +29,7 @@ public sealed class VggFamily : IModelFamily
                 multiplyAdds,
                 $"{accuracy} top-1 / top-5, torchvision",
                 $"torchvision 0.14 (models.{name})",
-                ImagePreprocessing.ImageNet()),
+                ImagePreprocessing.ImageNet(),
+                StyleTransferLayout.Vgg),
             options => new VggNet(name, configuration, batchNorm, options.Classes ?? 1000));
 }

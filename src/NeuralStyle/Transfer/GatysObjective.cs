@@ -7,7 +7,7 @@ namespace NeuralStyle.Transfer;
 
 /// <summary>The seed's objective: targets computed once, then content, style and TV terms of any image.</summary>
 /// <remarks>The style term compares Gram matrices as the seed does, or another statistic (<see cref="StyleLossKind"/>).</remarks>
-internal sealed class SeedObjective : IDisposable
+internal sealed class GatysObjective : IDisposable
 {
     private readonly IFeatureNetwork _network;
     private readonly StyleTransferSettings _settings;
@@ -20,7 +20,7 @@ internal sealed class SeedObjective : IDisposable
     private readonly FeatureSmoothing _smoothing;
     private readonly Dictionary<string, double> _temperatures = new(StringComparer.Ordinal);
 
-    public SeedObjective(IFeatureNetwork network, StyleTransferSettings settings, PixelConvention pixels, RgbImage content, IReadOnlyList<RgbImage> styles)
+    public GatysObjective(IFeatureNetwork network, StyleTransferSettings settings, PixelConvention pixels, RgbImage content, IReadOnlyList<RgbImage> styles)
     {
         _network = network;
         _settings = settings;
@@ -73,7 +73,7 @@ internal sealed class SeedObjective : IDisposable
         Tensor content = zeros(1, ScalarType.Float32).squeeze();
         foreach ((string layer, double weight) in _contentLayers.Select(c => (c.Layer, c.Weight)))
         {
-            content = content + (SeedLosses.MeanSquaredError(features[layer], _contentTargets[layer]) * (_settings.ContentWeight * weight));
+            content = content + (GatysLosses.MeanSquaredError(features[layer], _contentTargets[layer]) * (_settings.ContentWeight * weight));
         }
 
         Tensor style = zeros(1, ScalarType.Float32).squeeze();
@@ -88,7 +88,7 @@ internal sealed class SeedObjective : IDisposable
             style = style + (perStyle * (_settings.StyleWeight * _blend[i]));
         }
 
-        Tensor tv = SeedLosses.TotalVariation(x) * _settings.TvWeight;
+        Tensor tv = GatysLosses.TotalVariation(x) * _settings.TvWeight;
         return (content, style, tv);
     }
 

@@ -3,7 +3,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using NeuralStyle.Runtime;
 
-namespace NeuralStyle.Zoo.Vgg;
+namespace NeuralStyle.Backbones;
 
 /// <summary>VGG's convolutional part as a feature extractor with frozen weights.</summary>
 /// <remarks>
@@ -57,6 +57,12 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
 
     /// <summary>The pooling the network was built with.</summary>
     public PoolingMode Pooling { get; }
+
+    /// <inheritdoc />
+    public string Description => $"VGG (MatConvNet, {_layers.Count(l => l.Kind == VggLayerKind.Convolution)} convolutions loaded, {Pooling.ToString().ToLowerInvariant()} pooling)";
+
+    /// <inheritdoc />
+    public long WeightBytes => _layers.Where(l => l.Weight is not null).Sum(l => (l.Weight!.numel() + l.Bias!.numel()) * 4);
 
     /// <summary>Drops (and frees) every layer after <paramref name="lastLayer"/>, so that memory and time are spent only on what is used.</summary>
     public void TruncateAfter(string lastLayer)

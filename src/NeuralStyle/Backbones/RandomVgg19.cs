@@ -1,7 +1,7 @@
 using NeuralStyle.Transfer;
 using static TorchSharp.torch;
 
-namespace NeuralStyle.Zoo.Vgg;
+namespace NeuralStyle.Backbones;
 
 /// <summary>VGG-19's convolutional part with VGG-19's real shapes and seeded random (He-initialised) weights.</summary>
 /// <remarks>For benchmarks and tests that need the real arithmetic but no weight file.</remarks>

@@ -4,14 +4,14 @@ using static TorchSharp.torch;
 
 namespace NeuralStyle.Tests.Transfer;
 
-public class SeedLossesTests
+public class GatysLossesTests
 {
     [Fact]
     public void GramDividesByChannelsTimesPixels()
     {
         // Channel 0 = [1, 2], channel 1 = [3, 4] over a 1x2 image: F F^T = [[5, 11], [11, 25]], C*H*W = 4.
         using Tensor features = tensor(new float[] { 1, 2, 3, 4 }, [1, 2, 1, 2]);
-        using Tensor gram = SeedLosses.Gram(features);
+        using Tensor gram = GatysLosses.Gram(features);
         Assert.Equal(new float[] { 1.25f, 2.75f, 2.75f, 6.25f }, gram.data<float>().ToArray());
     }
 
@@ -21,7 +21,7 @@ public class SeedLossesTests
         using Tensor a = tensor(new float[] { 1, 2, 3, 4 }, [2, 2]);
         using Tensor b = tensor(new float[] { 0, 0, 3, 8 }, [2, 2]);
         // tf: 2 * l2_loss(a - b) / size = 2 * ((1 + 4 + 0 + 16) / 2) / 4.
-        using Tensor mse = SeedLosses.MeanSquaredError(a, b);
+        using Tensor mse = GatysLosses.MeanSquaredError(a, b);
         Assert.Equal(21f / 4, mse.item<float>(), 6);
     }
 
@@ -36,7 +36,7 @@ public class SeedLossesTests
         pixels[2] = 2;
         pixels[3] = 3;
         using Tensor image = tensor(pixels, [1, 3, 2, 2]);
-        using Tensor tv = SeedLosses.TotalVariation(image);
+        using Tensor tv = GatysLosses.TotalVariation(image);
         Assert.Equal(10f / 6, tv.item<float>(), 5);
     }
 
@@ -45,7 +45,7 @@ public class SeedLossesTests
     {
         // 1 x 1 x 2 x 3 image (a single channel is enough for the formula): rows [0 0 0], [3 3 3].
         using Tensor image = tensor(new float[] { 0, 0, 0, 3, 3, 3 }, [1, 1, 2, 3]);
-        using Tensor tv = SeedLosses.TotalVariation(image);
+        using Tensor tv = GatysLosses.TotalVariation(image);
         // dy: three differences of 3 -> mean 9; dx: four zeros -> 0.
         Assert.Equal(9f, tv.item<float>(), 5);
     }

@@ -7,7 +7,7 @@ namespace NeuralStyle.Transfer.Losses;
 /// The seed writes each term as 2 * tf.nn.l2_loss(d) / d.size, and l2_loss(d) = sum(d^2) / 2, so every term is a
 /// plain mean of squares; writing it that way keeps the formulas readable and the numbers identical.
 /// </remarks>
-public static class SeedLosses
+public static class GatysLosses
 {
     /// <summary>Gram matrix of a 1 x C x H x W activation, divided by C*H*W as the seed does.</summary>
     public static Tensor Gram(Tensor features)

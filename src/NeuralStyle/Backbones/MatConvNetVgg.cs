@@ -1,9 +1,9 @@
 using NeuralStyle.Transfer;
-using NeuralStyle.Zoo.Vgg;
+using NeuralStyle.Weights.MatConvNet;
 using static TorchSharp.torch;
 using NeuralStyle.Runtime;
 
-namespace NeuralStyle.Weights.MatConvNet;
+namespace NeuralStyle.Backbones;
 
 /// <summary>Builds a <see cref="VggFeatureNetwork"/> from a MatConvNet file.</summary>
 public static class MatConvNetVgg

@@ -1,4 +1,4 @@
-namespace NeuralStyle.Zoo.Vgg;
+namespace NeuralStyle.Backbones;
 
 /// <summary>The three kinds of layer in VGG's convolutional part.</summary>
 public enum VggLayerKind

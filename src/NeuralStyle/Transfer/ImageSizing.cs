@@ -3,7 +3,7 @@ using NeuralStyle.Imaging;
 namespace NeuralStyle.Transfer;
 
 /// <summary>The seed's image sizing rules (neural_style.py), shared by every front end.</summary>
-public static class SeedImageSizing
+public static class ImageSizing
 {
     /// <summary>With a width, the content is resized keeping its aspect: height = floor(H / W * width).</summary>
     public static RgbImage Content(RgbImage content, int? width) =>

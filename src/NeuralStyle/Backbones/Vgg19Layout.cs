@@ -1,4 +1,4 @@
-namespace NeuralStyle.Zoo.Vgg;
+namespace NeuralStyle.Backbones;
 
 /// <summary>VGG-19's convolutional layer names, in order (the names MatConvNet, the seed and Gatys et al. use).</summary>
 public static class Vgg19Layout
