@@ -61,11 +61,8 @@ internal sealed class ModelsForwardCommand
         using var scope = NewDisposeScope();
         Tensor input = NpyFile.ReadTensor(inputPath);
         model.train(train);
-        if (parsed.GetValue(_seed) is long seed)
-        {
-            manual_seed(seed);
-        }
-
+        // Dropout draws from LibTorch's global generator: seeded for this pass only, then restored.
+        using SeededGlobalRandom? seeded = parsed.GetValue(_seed) is long seed ? SeededGlobalRandom.Enter(seed) : null;
         ZooOutput result = ModelsLoading.Guard(info.Name, $"an input of shape [{string.Join(", ", input.shape)}]", () =>
         {
             using var noGrad = no_grad();

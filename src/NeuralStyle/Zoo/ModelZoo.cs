@@ -27,11 +27,7 @@ public static class ModelZoo
         ZooEntry entry = Entry(name);
         TorchRuntime.EnsureInitialized();
         options ??= ZooOptions.Default;
-        if (options.Seed is long seed)
-        {
-            TorchSharp.torch.manual_seed(seed);
-        }
-
+        using SeededGlobalRandom? seeded = options.Seed is long seed ? SeededGlobalRandom.Enter(seed) : null;
         ZooModel model = entry.Create(options);
         model.eval();
         return model;

@@ -98,6 +98,21 @@ public class IndependentRunsTests
         Assert.NotEqual(File.ReadAllBytes(temp.File("a-alone.png")), File.ReadAllBytes(temp.File("b-alone.png")));
     }
 
+    [Fact]
+    public void A_seeded_zoo_model_is_reproducible_and_leaves_the_global_generator_as_it_was()
+    {
+        manual_seed(7);
+        float expected = rand(1).item<float>();
+        manual_seed(7);
+        using NeuralStyle.Zoo.ZooModel a = NeuralStyle.Zoo.ModelZoo.Create("lenet5-modern", new NeuralStyle.Zoo.ZooOptions(Seed: 3));
+        Assert.Equal(expected, rand(1).item<float>());
+        using NeuralStyle.Zoo.ZooModel b = NeuralStyle.Zoo.ModelZoo.Create("lenet5-modern", new NeuralStyle.Zoo.ZooOptions(Seed: 3));
+        foreach ((string key, Tensor value) in a.state_dict())
+        {
+            Assert.True(value.equal(b.state_dict()[key]).item<bool>(), key);
+        }
+    }
+
     private static float[] Final(IEnumerable<TransferEvent> events) =>
         events.OfType<ImageProduced>().Single(p => p.IsFinal).Image.Pixels;
 }
