@@ -61,8 +61,9 @@ internal sealed class ModelsForwardCommand
         using var scope = NewDisposeScope();
         Tensor input = NpyFile.ReadTensor(inputPath);
         model.train(train);
-        // Dropout draws from LibTorch's global generator: seeded for this pass only, then restored.
-        using SeededGlobalRandom? seeded = parsed.GetValue(_seed) is long seed ? SeededGlobalRandom.Enter(seed) : null;
+        // Dropout (and FractalNet's drop-path) draw from this run's generator when --seed is given.
+        using Generator? generator = parsed.GetValue(_seed) is long seed ? new Generator(unchecked((ulong)seed)) : null;
+        using IDisposable? seeded = generator is null ? null : NeuralStyle.Zoo.Blocks.ZooRandom.Use(generator);
         ZooOutput result = ModelsLoading.Guard(info.Name, $"an input of shape [{string.Join(", ", input.shape)}]", () =>
         {
             using var noGrad = no_grad();

@@ -164,7 +164,7 @@ public static class ZooBackboneLayers
             if (candidate && layer.OutputShape.Count == 4
                 && !Heads.Contains(parts[0], StringComparer.OrdinalIgnoreCase)
                 && !layer.Name.Contains("aux", StringComparison.OrdinalIgnoreCase)
-                && !layer.Type.Contains("Pool", StringComparison.Ordinal) && !layer.Type.StartsWith("BatchNorm", StringComparison.Ordinal) && !layer.Type.StartsWith("Dropout", StringComparison.Ordinal))
+                && !layer.Type.Contains("Pool", StringComparison.Ordinal) && !layer.Type.StartsWith("BatchNorm", StringComparison.Ordinal) && !layer.Type.Contains("Dropout", StringComparison.Ordinal))
             {
                 yield return layer;
             }

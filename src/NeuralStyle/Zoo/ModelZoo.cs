@@ -1,3 +1,4 @@
+using NeuralStyle.Zoo.Blocks;
 using NeuralStyle.Runtime;
 
 namespace NeuralStyle.Zoo;
@@ -27,8 +28,23 @@ public static class ModelZoo
         ZooEntry entry = Entry(name);
         TorchRuntime.EnsureInitialized();
         options ??= ZooOptions.Default;
-        using SeededGlobalRandom? seeded = options.Seed is long seed ? SeededGlobalRandom.Enter(seed) : null;
-        ZooModel model = entry.Create(options);
+        ZooModel model;
+        if (options.Seed is long seed)
+        {
+            // Every weight from a generator of the build's own: the family's initialisation through ZooInit, the rest
+            // drawn afterwards as PyTorch's modules draw them.
+            using var generator = new TorchSharp.torch.Generator(unchecked((ulong)seed));
+            using (ZooRandom.Building(generator))
+            {
+                model = entry.Create(options);
+                ZooInit.DrawTheRest(model);
+            }
+        }
+        else
+        {
+            model = entry.Create(options);
+        }
+
         model.eval();
         return model;
     }

@@ -123,7 +123,7 @@ public class ENetTests(ITestOutputHelper output)
         using Tensor input = randn(2, 3, 64, 96, generator: new TorchSharp.torch.Generator(8));
         string[] dropouts = ["regular2_1.ext_regul", "dilated2_2.ext_regul", "regular3_0.ext_regul", "regular4_1.ext_regul"];
         var seen = new List<(Tensor In, Tensor Out)>();
-        var hooks = dropouts.Select(path => Module<Dropout2d>(model, path).register_forward_hook((_, x, y) =>
+        var hooks = dropouts.Select(path => Module<NeuralStyle.Zoo.Blocks.ZooDropout>(model, path).register_forward_hook((_, x, y) =>
         {
             seen.Add((x.clone().DetachFromDisposeScope(), y.clone().DetachFromDisposeScope()));
             return y;
@@ -171,7 +171,7 @@ public class ENetTests(ITestOutputHelper output)
         Assert.Equal(0L, norm.num_batches_tracked!.item<long>());
 
         model.train();
-        model.named_modules().Select(m => m.module).OfType<Dropout2d>().ToList().ForEach(d => d.eval());
+        model.named_modules().Select(m => m.module).OfType<NeuralStyle.Zoo.Blocks.ZooDropout>().ToList().ForEach(d => d.eval());
         using Tensor trainA = model.call(cat([a, b], 0));
         using Tensor trainB = model.call(cat([a, a.flip(3)], 0));
         Assert.True(trainA[0].sub(trainB[0]).abs().max().item<float>() > 1e-3);

@@ -114,7 +114,7 @@ public static class InceptionZooSupport
         model.train();
         foreach ((_, nn.Module module) in model.named_modules())
         {
-            if (module is TorchSharp.Modules.Dropout)
+            if (module is NeuralStyle.Zoo.Blocks.ZooDropout)
             {
                 module.eval();
             }

@@ -68,10 +68,10 @@ public sealed class AlexNetOriginal : ZooModel
         _classifier = NumberedSequential.Create(
             nn.Linear(256 * 6 * 6, 4096),
             nn.ReLU(),
-            nn.Dropout(dropout),
+            new ZooDropout(dropout),
             nn.Linear(4096, 4096),
             nn.ReLU(),
-            nn.Dropout(dropout),
+            new ZooDropout(dropout),
             nn.Linear(4096, classes));
         register_module("features", _features);
         register_module("classifier", _classifier);
@@ -114,8 +114,8 @@ public sealed class AlexNetOriginal : ZooModel
                 continue;
             }
 
-            nn.init.normal_(weight, 0, 0.01);
-            nn.init.constant_(bias, biasOne.Contains(name) ? 1 : 0);
+            ZooInit.Normal(weight, 0, 0.01);
+            ZooInit.Constant(bias, biasOne.Contains(name) ? 1 : 0);
         }
     }
 }

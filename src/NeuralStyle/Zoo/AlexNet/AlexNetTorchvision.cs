@@ -40,10 +40,10 @@ public sealed class AlexNetTorchvision : ZooModel
             nn.MaxPool2d(3, 2));
         _avgpool = nn.AdaptiveAvgPool2d([6, 6]);
         _classifier = NumberedSequential.Create(
-            nn.Dropout(dropout),
+            new ZooDropout(dropout),
             nn.Linear(256 * 6 * 6, 4096),
             nn.ReLU(),
-            nn.Dropout(dropout),
+            new ZooDropout(dropout),
             nn.Linear(4096, 4096),
             nn.ReLU(),
             nn.Linear(4096, classes));

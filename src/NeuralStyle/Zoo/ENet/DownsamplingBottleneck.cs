@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using NeuralStyle.Zoo.Blocks;
 
 namespace NeuralStyle.Zoo.ENet;
 
@@ -12,7 +13,7 @@ public sealed class DownsamplingBottleneck : nn.Module<Tensor, (Tensor Output, T
     private readonly Sequential _conv1;
     private readonly Sequential _conv2;
     private readonly Sequential _conv3;
-    private readonly Dropout2d _regul;
+    private readonly ZooDropout _regul;
     private readonly nn.Module<Tensor, Tensor> _activation;
 
     /// <summary>Creates the block (internal width in / 4).</summary>
@@ -24,7 +25,7 @@ public sealed class DownsamplingBottleneck : nn.Module<Tensor, (Tensor Output, T
         _conv1 = Activations.ConvBn(nn.Conv2d(inChannels, inner, 2, stride: 2, bias: false), inner, relu);
         _conv2 = Activations.ConvBn(nn.Conv2d(inner, inner, 3, padding: 1, bias: false), inner, relu);
         _conv3 = Activations.ConvBn(nn.Conv2d(inner, outChannels, 1, bias: false), outChannels, relu);
-        _regul = nn.Dropout2d(dropout);
+        _regul = new ZooDropout(dropout, channels: true);
         _activation = Activations.Create(relu);
         register_module("main_max1", _max);
         register_module("ext_conv1", _conv1);

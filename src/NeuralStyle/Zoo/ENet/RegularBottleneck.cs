@@ -15,7 +15,7 @@ public sealed class RegularBottleneck : ExplicitModule
     private readonly Sequential _conv1;
     private readonly Sequential _conv2;
     private readonly Sequential _conv3;
-    private readonly Dropout2d _regul;
+    private readonly ZooDropout _regul;
     private readonly nn.Module<Tensor, Tensor> _activation;
 
     /// <summary>Creates the block on <paramref name="channels"/> channels (internal width channels / 4).</summary>
@@ -40,7 +40,7 @@ public sealed class RegularBottleneck : ExplicitModule
         }
 
         _conv3 = Activations.ConvBn(nn.Conv2d(inner, channels, 1, bias: false), channels, relu);
-        _regul = nn.Dropout2d(dropout);
+        _regul = new ZooDropout(dropout, channels: true);
         _activation = Activations.Create(relu);
         register_module("ext_conv1", _conv1);
         register_module("ext_conv2", _conv2);

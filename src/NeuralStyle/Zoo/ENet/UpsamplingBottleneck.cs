@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using NeuralStyle.Zoo.Blocks;
 
 namespace NeuralStyle.Zoo.ENet;
 
@@ -15,7 +16,7 @@ public sealed class UpsamplingBottleneck : nn.Module<Tensor, Tensor, long[], Ten
     private readonly BatchNorm2d _tconvNorm;
     private readonly nn.Module<Tensor, Tensor> _tconvActivation;
     private readonly Sequential _conv2;
-    private readonly Dropout2d _regul;
+    private readonly ZooDropout _regul;
     private readonly nn.Module<Tensor, Tensor> _activation;
 
     /// <summary>Creates the block (internal width in / 4).</summary>
@@ -30,7 +31,7 @@ public sealed class UpsamplingBottleneck : nn.Module<Tensor, Tensor, long[], Ten
         _tconvNorm = nn.BatchNorm2d(inner);
         _tconvActivation = Activations.Create(relu);
         _conv2 = Activations.ConvBn(nn.Conv2d(inner, outChannels, 1, bias: false), outChannels, relu: null);
-        _regul = nn.Dropout2d(dropout);
+        _regul = new ZooDropout(dropout, channels: true);
         _activation = Activations.Create(relu);
         register_module("main_conv1", _mainConv);
         register_module("main_unpool1", _unpool);

@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using NeuralStyle.Zoo.Blocks;
 
 namespace NeuralStyle.Zoo.FractalNet;
 
@@ -17,7 +18,7 @@ public sealed class FractalConvUnit : nn.Module<Tensor, Tensor>
     private readonly Conv2d _conv;
 
     [ComponentName(Name = "dropout")]
-    private readonly Dropout2d? _dropout;
+    private readonly ZooDropout? _dropout;
 
     [ComponentName(Name = "bn")]
     private readonly BatchNorm2d _bn;
@@ -33,7 +34,7 @@ public sealed class FractalConvUnit : nn.Module<Tensor, Tensor>
         register_module("conv", _conv);
         if (dropout > 0)
         {
-            _dropout = nn.Dropout2d(dropout);
+            _dropout = new ZooDropout(dropout, channels: true);
             register_module("dropout", _dropout);
         }
 

@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using NeuralStyle.Zoo.Blocks;
 
 namespace NeuralStyle.Zoo.FractalNet;
 
@@ -64,7 +65,7 @@ public sealed class FractalNetModel : ZooModel
     public override Tensor forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        DropPathPlan plan = training ? DropPathSampler.Sample(Config, input.shape[0], DropPathGenerator) : DropPathPlan.AllColumns;
+        DropPathPlan plan = training ? DropPathSampler.Sample(Config, input.shape[0], DropPathGenerator ?? ZooRandom.Current) : DropPathPlan.AllColumns;
         return Forward(input, plan);
     }
 
@@ -129,15 +130,15 @@ public sealed class FractalNetModel : ZooModel
         {
             if (parameter.dim() > 1)
             {
-                nn.init.xavier_uniform_(parameter);
+                ZooInit.XavierUniform(parameter);
             }
             else if (name.EndsWith("bn.weight", StringComparison.Ordinal))
             {
-                nn.init.ones_(parameter);
+                ZooInit.Constant(parameter, 1);
             }
             else
             {
-                nn.init.zeros_(parameter);
+                ZooInit.Constant(parameter, 0);
             }
         }
     }

@@ -15,7 +15,7 @@ public sealed class GoogLeNetAux : ExplicitModule
     private readonly BasicConv2d _conv;
     private readonly Linear _fc1;
     private readonly Linear _fc2;
-    private readonly Dropout _dropout;
+    private readonly ZooDropout _dropout;
 
     /// <summary>A head on <paramref name="inChannels"/> feature maps, dropout 0.7 as torchvision.</summary>
     public GoogLeNetAux(long inChannels, long classes, double dropout = 0.7)
@@ -24,7 +24,7 @@ public sealed class GoogLeNetAux : ExplicitModule
         _conv = new BasicConv2d(inChannels, 128, 1);
         _fc1 = nn.Linear(2048, 1024);
         _fc2 = nn.Linear(1024, classes);
-        _dropout = nn.Dropout(dropout);
+        _dropout = new ZooDropout(dropout);
         register_module("conv", _conv);
         register_module("fc1", _fc1);
         register_module("fc2", _fc2);

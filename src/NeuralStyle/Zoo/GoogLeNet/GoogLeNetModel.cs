@@ -32,7 +32,7 @@ public sealed class GoogLeNetModel : ZooModel
     private readonly GoogLeNetAux? _aux1;
     private readonly GoogLeNetAux? _aux2;
     private readonly AdaptiveAvgPool2d _avgpool;
-    private readonly Dropout _dropout;
+    private readonly ZooDropout _dropout;
     private readonly Linear _fc;
     private readonly bool _transformInput;
 
@@ -68,7 +68,7 @@ public sealed class GoogLeNetModel : ZooModel
         }
 
         _avgpool = Register("avgpool", nn.AdaptiveAvgPool2d((1, 1)));
-        _dropout = Register("dropout", nn.Dropout(0.2));
+        _dropout = Register("dropout", new ZooDropout(0.2));
         _fc = Register("fc", nn.Linear(1024, classes));
         TorchvisionInit.TruncatedNormal(this, _ => 0.01);
     }

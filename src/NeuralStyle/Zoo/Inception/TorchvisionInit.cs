@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using NeuralStyle.Zoo.Blocks;
 
 namespace NeuralStyle.Zoo.Inception;
 
@@ -27,8 +28,8 @@ public static class TorchvisionInit
                     FillTruncatedNormal(linear.weight, std(name), -2, 2);
                     break;
                 case BatchNorm2d bn:
-                    nn.init.ones_(bn.weight);
-                    nn.init.zeros_(bn.bias);
+                    ZooInit.Constant(bn.weight!, 1);
+                    ZooInit.Constant(bn.bias!, 0);
                     break;
             }
         }
@@ -43,7 +44,8 @@ public static class TorchvisionInit
     {
         double lower = NormalCdf(low / std);
         double upper = NormalCdf(high / std);
-        weight.uniform_(2 * lower - 1, 2 * upper - 1).erfinv_().mul_(std * Math.Sqrt(2)).clamp_(low, high);
+        ZooInit.Uniform(weight, 2 * lower - 1, 2 * upper - 1);
+        weight.erfinv_().mul_(std * Math.Sqrt(2)).clamp_(low, high);
     }
 
     private static double NormalCdf(double x)

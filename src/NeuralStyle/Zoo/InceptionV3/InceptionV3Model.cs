@@ -24,7 +24,7 @@ public sealed class InceptionV3Model : ZooModel
     private readonly InceptionAux? _auxLogits;
     private readonly nn.Module<Tensor, Tensor>[] _mixed7;
     private readonly AdaptiveAvgPool2d _avgpool;
-    private readonly Dropout _dropout;
+    private readonly ZooDropout _dropout;
     private readonly Linear _fc;
     private readonly bool _transformInput;
 
@@ -67,7 +67,7 @@ public sealed class InceptionV3Model : ZooModel
             Register("Mixed_7c", new InceptionE(2048)),
         ];
         _avgpool = Register("avgpool", nn.AdaptiveAvgPool2d((1, 1)));
-        _dropout = Register("dropout", nn.Dropout(0.5));
+        _dropout = Register("dropout", new ZooDropout(0.5));
         _fc = Register("fc", nn.Linear(2048, classes));
 
         // torchvision also marks AuxLogits.conv1 with stddev 0.01, but on the BasicConv2d rather than on its Conv2d,

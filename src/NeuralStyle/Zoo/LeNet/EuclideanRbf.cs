@@ -21,7 +21,7 @@ public sealed class EuclideanRbf : nn.Module<Tensor, Tensor>
     public EuclideanRbf(long features, long classes)
         : base(nameof(EuclideanRbf))
     {
-        using (Tensor coin = randint(0, 2, [classes, features]))
+        using (Tensor coin = randint(2, [classes, features], generator: Blocks.ZooRandom.Current))
         {
             _centres = coin.mul(2).sub_(1).to_type(ScalarType.Float32);
         }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using NeuralStyle.Zoo.Blocks;
 
 namespace NeuralStyle.Zoo.LeNet;
 
@@ -11,6 +12,6 @@ internal static class LeNetInit
     {
         using var noGrad = no_grad();
         double bound = 2.4 / fanIn;
-        nn.init.uniform_(tensor, -bound, bound);
+        ZooInit.Uniform(tensor, -bound, bound);
     }
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using NeuralStyle.Zoo.Blocks;
 
 namespace NeuralStyle.Zoo.ResNet;
 
@@ -102,11 +103,11 @@ public sealed class ResNetModel : ZooModel
             switch (module)
             {
                 case Conv2d conv:
-                    nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+                    ZooInit.KaimingNormalFanOut(conv.weight);
                     break;
                 case BatchNorm2d bn:
-                    nn.init.ones_(bn.weight);
-                    nn.init.zeros_(bn.bias);
+                    ZooInit.Constant(bn.weight!, 1);
+                    ZooInit.Constant(bn.bias!, 0);
                     break;
             }
         }

@@ -62,7 +62,7 @@ public sealed class SqueezeNetModel : ZooModel
             _ => throw new ArgumentException($"SqueezeNet version '{version}' is not 1_0 or 1_1", nameof(version)),
         });
         Conv2d final = nn.Conv2d(512, classes, 1);
-        _classifier = NumberedSequential.Create(nn.Dropout(dropout), final, nn.ReLU(), nn.AdaptiveAvgPool2d([1, 1]));
+        _classifier = NumberedSequential.Create(new ZooDropout(dropout), final, nn.ReLU(), nn.AdaptiveAvgPool2d([1, 1]));
         register_module("features", _features);
         register_module("classifier", _classifier);
         Initialise(final);
@@ -85,14 +85,14 @@ public sealed class SqueezeNetModel : ZooModel
         {
             if (ReferenceEquals(conv, final))
             {
-                nn.init.normal_(conv.weight!, 0, 0.01);
+                ZooInit.Normal(conv.weight!, 0, 0.01);
             }
             else
             {
-                nn.init.kaiming_uniform_(conv.weight!);
+                ZooInit.KaimingUniform(conv.weight!);
             }
 
-            nn.init.zeros_(conv.bias!);
+            ZooInit.Constant(conv.bias!, 0);
         }
     }
 }

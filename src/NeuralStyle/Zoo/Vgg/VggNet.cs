@@ -47,10 +47,10 @@ public sealed class VggNet : ZooModel
         _classifier = NumberedSequential.Create(
             nn.Linear(512 * 7 * 7, 4096),
             nn.ReLU(),
-            nn.Dropout(dropout),
+            new ZooDropout(dropout),
             nn.Linear(4096, 4096),
             nn.ReLU(),
-            nn.Dropout(dropout),
+            new ZooDropout(dropout),
             nn.Linear(4096, classes));
         register_module("features", _features);
         register_module("avgpool", _avgpool);
@@ -98,16 +98,16 @@ public sealed class VggNet : ZooModel
             switch (module)
             {
                 case Conv2d conv:
-                    nn.init.kaiming_normal_(conv.weight!, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
-                    nn.init.zeros_(conv.bias!);
+                    ZooInit.KaimingNormalFanOut(conv.weight!);
+                    ZooInit.Constant(conv.bias!, 0);
                     break;
                 case BatchNorm2d bn:
-                    nn.init.ones_(bn.weight!);
-                    nn.init.zeros_(bn.bias!);
+                    ZooInit.Constant(bn.weight!, 1);
+                    ZooInit.Constant(bn.bias!, 0);
                     break;
                 case Linear linear:
-                    nn.init.normal_(linear.weight!, 0, 0.01);
-                    nn.init.zeros_(linear.bias!);
+                    ZooInit.Normal(linear.weight!, 0, 0.01);
+                    ZooInit.Constant(linear.bias!, 0);
                     break;
             }
         }
