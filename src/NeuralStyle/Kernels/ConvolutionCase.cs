@@ -101,18 +101,7 @@ public sealed class ConvolutionCase : KernelCase
             ? nn.functional.conv_transpose2d(x, w, b, stride, padding, [g.OutputPadding.H, g.OutputPadding.W], dilation, g.Groups)
             : nn.functional.conv2d(x, w, b, stride, padding, dilation, g.Groups);
         (y * ToTorch(_upstream, requiresGrad: false)).sum().backward();
-        var results = new Dictionary<string, Tensor>(StringComparer.Ordinal)
-        {
-            ["output"] = y.detach(),
-            ["input gradient"] = x.grad!,
-            ["weight gradient"] = w.grad!,
-        };
-        if (b is not null)
-        {
-            results["bias gradient"] = b.grad!;
-        }
-
-        return results;
+        return LayerResults(y.detach(), x.grad!, w.grad!, b?.grad);
     }
 
     /// <inheritdoc />
@@ -128,18 +117,7 @@ public sealed class ConvolutionCase : KernelCase
         ConvResult r = Transposed
             ? Conv2dReference.EvaluateTransposed(x, weight, bias, Geometry, upstream)
             : Conv2dReference.Evaluate(x, weight, bias, Geometry, upstream);
-        var results = new Dictionary<string, double[]>(StringComparer.Ordinal)
-        {
-            ["output"] = r.Output.Data,
-            ["input gradient"] = r.InputGrad.Data,
-            ["weight gradient"] = r.WeightGrad.Data,
-        };
-        if (r.BiasGrad is not null)
-        {
-            results["bias gradient"] = r.BiasGrad.Data;
-        }
-
-        return results;
+        return LayerResults(r.Output.Data, r.InputGrad.Data, r.WeightGrad.Data, r.BiasGrad?.Data);
     }
 
     private static void Pair(System.Text.StringBuilder text, string label, (int H, int W) value, int neutral)

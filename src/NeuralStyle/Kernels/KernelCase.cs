@@ -56,6 +56,24 @@ public abstract class KernelCase
     /// <summary>Computes <see cref="Magnitudes"/>; none by default (errors relative to the largest reference value).</summary>
     protected virtual IReadOnlyDictionary<string, double[]> ComputeMagnitudes() => new Dictionary<string, double[]>(StringComparer.Ordinal);
 
+    /// <summary>The results of a layer with a weight and an optional bias, under the names every case uses.</summary>
+    protected static Dictionary<string, T> LayerResults<T>(T output, T inputGradient, T weightGradient, T? biasGradient)
+        where T : class
+    {
+        var results = new Dictionary<string, T>(StringComparer.Ordinal)
+        {
+            ["output"] = output,
+            ["input gradient"] = inputGradient,
+            ["weight gradient"] = weightGradient,
+        };
+        if (biasGradient is not null)
+        {
+            results["bias gradient"] = biasGradient;
+        }
+
+        return results;
+    }
+
     /// <summary>A copy of <paramref name="host"/> with every value replaced by its absolute value.</summary>
     protected static HostTensor Abs(HostTensor host)
     {

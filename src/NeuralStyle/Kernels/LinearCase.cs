@@ -39,18 +39,7 @@ public sealed class LinearCase : KernelCase
         Tensor? b = _bias is null ? null : ToTorch(_bias, requiresGrad: true);
         Tensor y = nn.functional.linear(x, w, b);
         (y * ToTorch(_upstream, requiresGrad: false)).sum().backward();
-        var results = new Dictionary<string, Tensor>(StringComparer.Ordinal)
-        {
-            ["output"] = y.detach(),
-            ["input gradient"] = x.grad!,
-            ["weight gradient"] = w.grad!,
-        };
-        if (b is not null)
-        {
-            results["bias gradient"] = b.grad!;
-        }
-
-        return results;
+        return LayerResults(y.detach(), x.grad!, w.grad!, b?.grad);
     }
 
     /// <inheritdoc />
@@ -64,17 +53,6 @@ public sealed class LinearCase : KernelCase
     private static Dictionary<string, double[]> Outputs(HostTensor x, HostTensor weight, HostTensor? bias, HostTensor upstream)
     {
         LinearResult r = LinearReference.Evaluate(x, weight, bias, upstream);
-        var results = new Dictionary<string, double[]>(StringComparer.Ordinal)
-        {
-            ["output"] = r.Output.Data,
-            ["input gradient"] = r.InputGrad.Data,
-            ["weight gradient"] = r.WeightGrad.Data,
-        };
-        if (r.BiasGrad is not null)
-        {
-            results["bias gradient"] = r.BiasGrad.Data;
-        }
-
-        return results;
+        return LayerResults(r.Output.Data, r.InputGrad.Data, r.WeightGrad.Data, r.BiasGrad?.Data);
     }
 }
