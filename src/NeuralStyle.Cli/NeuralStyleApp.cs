@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using NeuralStyle.Jobs;
 
 namespace NeuralStyle.Cli;
@@ -82,11 +83,25 @@ public static class NeuralStyleApp
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or InsufficientMemoryException or NeuralStyleException)
         {
-            // One line: a message that wraps LibTorch's carries its C++ backtrace after the first line.
-            error.WriteLine($"{Program}: error: {e.Message.Split('\n', 2)[0].TrimEnd()}");
+            error.WriteLine($"{Program}: error: {FirstLine(e)}");
+            return 1;
+        }
+        catch (ExternalException e)
+        {
+            // LibTorch refused an operation that no earlier check foresaw; its message says which and why.
+            error.WriteLine($"{Program}: error: LibTorch: {FirstLine(e)}");
+            return 1;
+        }
+        catch (Exception e)
+        {
+            // A bug of ours still ends in one line (and exit 1), never in a stack trace.
+            error.WriteLine($"{Program}: error: internal error ({e.GetType().Name}): {FirstLine(e)}; please report it with the command line");
             return 1;
         }
     }
+
+    // A message that wraps LibTorch's carries its C++ backtrace after the first line.
+    private static string FirstLine(Exception e) => e.Message.Split('\n', 2)[0].TrimEnd();
 
     private static bool IsHelpOrVersion(string[] args) =>
         args.Any(a => a is "--help" or "-h" or "-?" or "--version");

@@ -47,21 +47,19 @@ public static class ImageWriter
         var tempPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            bool encoded;
+            // Encoded in memory first: SkiaSharp writes to a .NET stream from native code, and an exception there (a
+            // full disk) cannot unwind through Skia's frames; it would terminate the process.
+            using SKData encoded = Encode(image, format, jpegQuality)
+                ?? throw new IOException($"Cannot write '{path}': SkiaSharp failed to encode the image as {format}.");
             try
             {
                 using var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-                encoded = Encode(image, file, format, jpegQuality);
+                file.Write(encoded.AsSpan());
                 file.Flush(flushToDisk: true);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 throw new IOException($"Cannot write '{path}': {ex.Message}", ex);
-            }
-
-            if (!encoded)
-            {
-                throw new IOException($"Cannot write '{path}': SkiaSharp failed to encode the image as {format}.");
             }
 
             beforeRename?.Invoke(tempPath);
@@ -117,7 +115,7 @@ public static class ImageWriter
     private static IOException AlreadyExists(string path) =>
         new($"{path} already exists (use --overwrite to replace it)");
 
-    private static bool Encode(RgbImage image, Stream output, SKEncodedImageFormat format, int quality)
+    private static SKData? Encode(RgbImage image, SKEncodedImageFormat format, int quality)
     {
         var rgba = new byte[image.Width * image.Height * 4];
         var pixels = image.Pixels;
@@ -136,14 +134,12 @@ public static class ImageWriter
             using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), info.RowBytes);
             return format switch
             {
-                SKEncodedImageFormat.Png => pixmap.Encode(output, SKPngEncoderOptions.Default),
+                SKEncodedImageFormat.Png => pixmap.Encode(SKPngEncoderOptions.Default),
                 // 4:4:4 because stylised images carry fine colour detail that 4:2:0 chroma subsampling smears.
                 SKEncodedImageFormat.Jpeg => pixmap.Encode(
-                    output,
                     new SKJpegEncoderOptions(quality, SKJpegEncoderDownsample.Downsample444, SKJpegEncoderAlphaOption.Ignore)),
-                SKEncodedImageFormat.Webp => pixmap.Encode(
-                    output, new SKWebpEncoderOptions(SKWebpEncoderCompression.Lossy, quality)),
-                _ => false,
+                SKEncodedImageFormat.Webp => pixmap.Encode(new SKWebpEncoderOptions(SKWebpEncoderCompression.Lossy, quality)),
+                _ => null,
             };
         }
         finally

@@ -1,11 +1,15 @@
 using System.Globalization;
 using NeuralStyle.Imaging;
+using NeuralStyle.Transfer;
 
 namespace NeuralStyle.Jobs;
 
 /// <summary>The files a job will write, named and checked before any long work starts.</summary>
 internal static class JobOutputs
 {
+    // PNG's worst case is the raw pixels plus a little framing per row and chunk; JPEG and WebP are smaller.
+    private const long ImageOverheadBytes = 64 * 1024;
+
     /// <summary>OUTPUT.json beside OUTPUT.png.</summary>
     public static string ManifestFor(StyleJobSpec spec) => ManifestRecorder.PathFor(spec.Output);
 
@@ -24,13 +28,21 @@ internal static class JobOutputs
         return files;
     }
 
-    /// <summary>Refuses existing files without <see cref="StyleJobSpec.Overwrite"/>, unknown extensions and missing directories.</summary>
-    /// <exception cref="JobSpecException">Any of them.</exception>
+    /// <summary>
+    /// Everything about the files that can be checked without the images: no two outputs share a name and none is
+    /// an input; existing files are refused without <see cref="StyleJobSpec.Overwrite"/>; extensions are known; every
+    /// directory exists and accepts a new file.
+    /// </summary>
+    /// <exception cref="JobSpecException">A name clash, an existing file, an unknown extension or a missing directory.</exception>
+    /// <exception cref="IOException">A directory does not accept new files.</exception>
     public static void Check(StyleJobSpec spec)
     {
         IReadOnlyList<string> planned = PlannedImages(spec);
         string manifest = ManifestFor(spec);
-        if (!spec.Overwrite && planned.Append(manifest).Append(ManifestRecorder.StatePathFor(manifest)).FirstOrDefault(File.Exists) is string existing)
+        string state = ManifestRecorder.StatePathFor(manifest);
+        string[] written = [.. planned, manifest, state];
+        CheckNoClash(spec, written);
+        if (!spec.Overwrite && written.FirstOrDefault(File.Exists) is string existing)
         {
             throw new JobSpecException($"{existing} already exists (use --overwrite to replace it)");
         }
@@ -41,9 +53,42 @@ internal static class JobOutputs
             {
                 ImageWriter.EnsureWritable(path, overwrite: true);
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or DirectoryNotFoundException)
             {
                 throw new JobSpecException(e.Message, e);
+            }
+        }
+
+        foreach (string directory in written.Select(DirectoryOf).Distinct(StringComparer.Ordinal))
+        {
+            ProbeWritable(directory);
+        }
+    }
+
+    /// <summary>
+    /// Refuses a run whose files cannot fit on their file systems: every planned image at its largest (uncompressed),
+    /// and the state file twice (the new one is written beside the old before the rename).
+    /// </summary>
+    /// <exception cref="IOException">Not enough free space, with the sizes.</exception>
+    public static void CheckSpace(StyleJobSpec spec, StyleTransferSettings settings, int width, int height)
+    {
+        long imageBytes = (3L * width * height) + ImageOverheadBytes;
+        int stateImages = 2 + settings.OptimizerImageCopies + (settings.AverageDecay is null ? 0 : 1);
+        long stateBytes = (stateImages * 3L * width * height * sizeof(float)) + ImageOverheadBytes;
+        string manifest = ManifestFor(spec);
+        var needs = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach ((string file, long bytes) in PlannedImages(spec).Select(f => (f, imageBytes)).Append((ManifestRecorder.StatePathFor(manifest), 2 * stateBytes)).Append((manifest, ImageOverheadBytes)))
+        {
+            string root = new DriveInfo(DirectoryOf(file)).RootDirectory.FullName;
+            needs[root] = needs.GetValueOrDefault(root) + bytes;
+        }
+
+        foreach ((string root, long bytes) in needs)
+        {
+            long free = new DriveInfo(root).AvailableFreeSpace;
+            if (free < bytes)
+            {
+                throw new IOException($"not enough disk space for the output files on {root}: the run needs up to {Mebibytes(bytes)} (the images and the state to resume from) but {Mebibytes(free)} are free");
             }
         }
     }
@@ -51,6 +96,49 @@ internal static class JobOutputs
     /// <summary>Where a picture of the final scale goes: the output, a checkpoint name, or nowhere.</summary>
     public static string? FileFor(StyleJobSpec spec, int? checkpointIteration) =>
         checkpointIteration is int i ? CheckpointName(spec, i) : spec.Output;
+
+    // Two outputs with one name would overwrite each other; an output named like an input would destroy it, which
+    // even --overwrite does not ask for.
+    private static void CheckNoClash(StyleJobSpec spec, string[] written)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string file in written)
+        {
+            if (!seen.TryAdd(Path.GetFullPath(file), file))
+            {
+                throw new JobSpecException($"{file} would be written twice (by --output, --checkpoint-output, the manifest or the state file): choose names that differ");
+            }
+        }
+
+        string?[] inputs = [spec.Content, .. spec.Styles, spec.Initial, spec.Network, spec.NetworkWeights];
+        foreach (string input in inputs.OfType<string>())
+        {
+            if (seen.TryGetValue(Path.GetFullPath(input), out string? clash))
+            {
+                throw new JobSpecException($"{clash} is an input of this run ({input}); writing there would destroy it: choose another --output or --checkpoint-output");
+            }
+        }
+    }
+
+    // A directory can exist and still refuse files (read-only mount, permissions): find out now, not at the end.
+    private static void ProbeWritable(string directory)
+    {
+        string probe = Path.Combine(directory, $".neural-style-probe-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot write to {directory}: {e.Message}", e);
+        }
+    }
+
+    private static string DirectoryOf(string file) => Path.GetDirectoryName(Path.GetFullPath(file))!;
+
+    private static string Mebibytes(long bytes) => $"{Math.Ceiling(bytes / 1048576.0).ToString(CultureInfo.InvariantCulture)} MiB";
 
     // The seed's `checkpoint_output % iteration`, with the 0-based iteration.
     private static string? CheckpointName(StyleJobSpec spec, int iteration) =>

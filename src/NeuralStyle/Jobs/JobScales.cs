@@ -11,14 +11,19 @@ internal static class JobScales
     /// the initial image / noise), reporting the engine's progress but writing no files; returns its result at the
     /// next scale's size.
     /// </summary>
-    public static RgbImage RunCoarse(IFeatureNetwork network, StyleTransferSettings settings, IReadOnlyList<ScaleStep> plan, int k, JobInputs inputs, RgbImage? start, Action<JobEvent> report, CancellationToken cancellation)
+    /// <remarks>A style that this shrinking would make smaller than <paramref name="minimumSide"/> (what the network can take) is kept at that size.</remarks>
+    public static RgbImage RunCoarse(IFeatureNetwork network, StyleTransferSettings settings, IReadOnlyList<ScaleStep> plan, int k, JobInputs inputs, RgbImage? start, int minimumSide, Action<JobEvent> report, CancellationToken cancellation)
     {
         ScaleStep step = plan[k];
         RgbImage content = inputs.Content;
         double factor = (double)step.Width / content.Width;
         report(new ScaleStarted(k + 1, plan.Count, step.Width, step.Height, step.Iterations));
         RgbImage scaledContent = ImageResizer.Resize(content, step.Width, step.Height);
-        RgbImage[] scaledStyles = [.. inputs.Styles.Select(s => ImageResizer.Resize(s, Math.Max(1, (int)Math.Round(s.Width * factor)), Math.Max(1, (int)Math.Round(s.Height * factor))))];
+        RgbImage[] scaledStyles = [.. inputs.Styles.Select(s =>
+        {
+            (int width, int height) = JobSizes.CoarseStyle(s, factor, minimumSide);
+            return ImageResizer.Resize(s, width, height);
+        })];
         RgbImage? scaledStart = start is null ? null : ImageResizer.Resize(start, step.Width, step.Height);
         StyleTransferSettings scaleSettings = settings with
         {

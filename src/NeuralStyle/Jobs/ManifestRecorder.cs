@@ -90,6 +90,13 @@ internal sealed class ManifestRecorder
         }
     }
 
+    /// <summary>Records why the run stopped and saves; the state of the last checkpoint stays the one to resume from.</summary>
+    public void Fail(string reason)
+    {
+        _manifest.Failure = reason;
+        Save(completed: false);
+    }
+
     public void Save(bool completed)
     {
         _manifest.Completed = completed;

@@ -36,6 +36,9 @@ internal sealed record RunManifest
 
     public int CompletedIterations { get; set; }
 
+    /// <summary>Why the run stopped before its end (a non-finite loss), or null.</summary>
+    public string? Failure { get; set; }
+
     /// <summary>The manifest this run resumed, if any.</summary>
     public string? ResumedFrom { get; init; }
 

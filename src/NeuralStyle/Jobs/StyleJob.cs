@@ -51,6 +51,7 @@ public static class StyleJob
         TorchRuntime.EnsureInitialized();
 
         JobInputs inputs = JobInputs.Read(spec);
+        JobOutputs.CheckSpace(spec, spec.Settings, inputs.Content.Width, inputs.Content.Height);
         IFeatureNetwork network = Open(selection, spec);
         try
         {
@@ -66,18 +67,37 @@ public static class StyleJob
     {
         report(new JobStarted(network.Description, selection));
         StyleTransferSettings settings = spec.Weights.ApplyTo(spec.Settings, network.Defaults.EffectiveWeights);
-        JobMemory.Check(network, settings, inputs.Content, spec.MaxMemoryMiB, report);
         int minSize = spec.MinSize ?? StyleRecipe.MinSizeFor(inputs.Content.Width, inputs.Content.Height);
+        IReadOnlyList<ScaleStep> plan = MultiScaleSchedule.Plan(inputs.Content.Width, inputs.Content.Height, spec.Scales, minSize, settings.Iterations, spec.CoarseIterations);
+
+        // Sizes first: the memory estimate runs the network (on meta tensors) at the content's size.
+        int minimumSide = JobSizes.MinimumSide(network, settings);
+        JobSizes.Check(minimumSide, spec, inputs, plan);
+        JobMemory.Check(network, settings, inputs.Content, spec.MaxMemoryMiB, report);
         string manifestPath = JobOutputs.ManifestFor(spec);
         var manifest = new ManifestRecorder(manifestPath, JobRecord.Create(spec, context, started, minSize, settings, network, selection));
         using TransferState? resume = context.ResumeState is null ? null : TransferStateFile.Read(context.ResumeState);
-        IReadOnlyList<ScaleStep> plan = MultiScaleSchedule.Plan(inputs.Content.Width, inputs.Content.Height, spec.Scales, minSize, settings.Iterations, spec.CoarseIterations);
 
-        // A resumed run's state belongs to the final scale, so the coarser ones are not run again.
+        try
+        {
+            return RunScales(network, spec, inputs, settings, plan, minimumSide, resume, manifest, manifestPath, report, clock, cancellation);
+        }
+        catch (NonFiniteLossException e)
+        {
+            NonFiniteLossException stopped = e.WithOutcome(KeepBest(spec, inputs, e, report));
+            manifest.Fail(stopped.Message);
+            throw stopped;
+        }
+    }
+
+    // The scales of the plan, coarsest first; a resumed run's state belongs to the final scale, so the coarser ones
+    // are not run again.
+    private static JobFinished RunScales(IFeatureNetwork network, StyleJobSpec spec, JobInputs inputs, StyleTransferSettings settings, IReadOnlyList<ScaleStep> plan, int minimumSide, TransferState? resume, ManifestRecorder manifest, string manifestPath, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
+    {
         RgbImage? initial = inputs.Initial;
         for (int k = resume is null ? 0 : plan.Count - 1; k < plan.Count - 1; k++)
         {
-            initial = JobScales.RunCoarse(network, settings, plan, k, inputs, initial, report, cancellation);
+            initial = JobScales.RunCoarse(network, settings, plan, k, inputs, initial, minimumSide, report, cancellation);
         }
 
         if (plan.Count > 1)
@@ -101,6 +121,25 @@ public static class StyleJob
         }
 
         return new JobFinished(Path.GetFullPath(spec.Output), Path.GetFullPath(manifestPath), clock.Elapsed);
+    }
+
+    // After a non-finite loss: the best finite image so far (from a coarser scale, enlarged to the output's size)
+    // becomes the output, so the work done is not lost; says what happened, for the error line.
+    private static string KeepBest(StyleJobSpec spec, JobInputs inputs, NonFiniteLossException e, Action<JobEvent> report)
+    {
+        if (e.BestImage is not RgbImage best)
+        {
+            return "no finite image to keep, nothing was written";
+        }
+
+        RgbImage sized = best.Width == inputs.Content.Width && best.Height == inputs.Content.Height
+            ? best
+            : ImageResizer.Resize(best, inputs.Content.Width, inputs.Content.Height);
+        RgbImage picture = inputs.Finish(spec, sized);
+        ImageWriter.Write(picture, spec.Output, overwrite: spec.Overwrite);
+        report(new PictureProduced(picture, null, spec.Output, e.BestLoss, TimeSpan.Zero));
+        string scale = ReferenceEquals(sized, best) ? "" : $" at {best.Width}x{best.Height}, enlarged";
+        return $"the best finite image so far (iteration {e.BestIteration}{scale}, loss {e.BestLoss:G6}) was written to {spec.Output}";
     }
 
     // A picture of the final scale: colours finished, written where the spec says, recorded with the state.

@@ -108,15 +108,18 @@ public sealed class StyleTransfer
             }
 
             int n = _settings.Iterations;
+            int first = resume?.CompletedIterations ?? 0;
+            using var guard = new FiniteLossGuard(_settings, first + 1);
             try
             {
-                for (int i = resume?.CompletedIterations ?? 0; i < n; i++)
+                for (int i = first; i < n; i++)
                 {
                     bool last = i == n - 1;
                     yield return new IterationStarted(i + 1, n, clock.Elapsed);
 
                     bool print = last || (_settings.PrintIterations is int p && i % p == 0);
-                    LossBreakdown? losses = adam is not null ? Step(objective, x, adam, print) : Step(objective, x, lbfgs!, print);
+                    var evaluation = new Evaluation(objective, x, guard, i + 1, pixels);
+                    LossBreakdown? losses = adam is not null ? Step(evaluation, adam, print) : Step(evaluation, lbfgs!, print);
                     if (losses is not null)
                     {
                         yield return new LossesEvaluated(i + 1, losses);
@@ -131,6 +134,8 @@ public sealed class StyleTransfer
                     if (last || (_settings.CheckpointIterations is int c && i % c == 0))
                     {
                         double loss = objective.EvaluateTotal(x);
+                        guard.CheckTotal(i + 1, x, loss, pixels);
+
                         if (loss < bestLoss || best is null)
                         {
                             bestLoss = loss;
@@ -204,32 +209,41 @@ public sealed class StyleTransfer
         Lbfgs = lbfgs?.ExportState(),
     };
 
+    // One evaluation of the objective at the current image, checked for non-finite values before anything uses it.
+    private sealed record Evaluation(GatysObjective Objective, Tensor X, FiniteLossGuard Guard, int Iteration, PixelConvention Pixels)
+    {
+        // Forward and backward; the first non-finite value stops the run (its exception carries the best image so far).
+        public (Tensor Total, LossBreakdown Losses) Run()
+        {
+            (Tensor content, Tensor style, Tensor tv) = Objective.Evaluate(X);
+            Tensor total = content + style + tv;
+            LossBreakdown losses = Guard.Check(Iteration, X, content, style, tv, total, Pixels);
+            total.backward();
+            return (total, losses);
+        }
+    }
+
     // One forward and backward pass at the current image, then the optimiser's step; the losses returned (when asked)
     // are those of the image before the step, which is what the seed prints.
-    private static LossBreakdown? Step(GatysObjective objective, Tensor x, TensorFlowAdam adam, bool report)
+    private static LossBreakdown? Step(Evaluation evaluation, TensorFlowAdam adam, bool report)
     {
         using var scope = NewDisposeScope();
-        (Tensor content, Tensor style, Tensor tv) = objective.Evaluate(x);
-        Tensor total = content + style + tv;
-        total.backward();
-        LossBreakdown? losses = report ? new LossBreakdown(content.item<float>(), style.item<float>(), tv.item<float>()) : null;
-        Tensor grad = x.grad ?? throw new InvalidOperationException("the loss does not depend on the image");
+        (_, LossBreakdown losses) = evaluation.Run();
+        Tensor grad = evaluation.X.grad ?? throw new InvalidOperationException("the loss does not depend on the image");
         adam.Apply(grad);
         grad.zero_();
-        return losses;
+        return report ? losses : null;
     }
 
     // L-BFGS evaluates the objective once at the current image and then along its line search; the first
-    // evaluation is the one the seed's console reports.
-    private static LossBreakdown? Step(GatysObjective objective, Tensor x, Lbfgs lbfgs, bool report)
+    // evaluation is the one the seed's console reports. Every evaluation is checked.
+    private static LossBreakdown? Step(Evaluation evaluation, Lbfgs lbfgs, bool report)
     {
         LossBreakdown? first = null;
         lbfgs.Step(() =>
         {
-            (Tensor content, Tensor style, Tensor tv) = objective.Evaluate(x);
-            Tensor total = content + style + tv;
-            total.backward();
-            first ??= new LossBreakdown(content.item<float>(), style.item<float>(), tv.item<float>());
+            (Tensor total, LossBreakdown losses) = evaluation.Run();
+            first ??= losses;
             return total;
         });
         return report ? first : null;

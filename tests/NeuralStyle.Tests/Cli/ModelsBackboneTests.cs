@@ -1,3 +1,4 @@
+using NeuralStyle.Imaging;
 using NeuralStyle.Tests.Support;
 using Xunit;
 
@@ -68,5 +69,41 @@ public class ModelsBackboneTests(ModelsSqueezeNetReference reference) : IClassFi
         Assert.True(sized.ExitCode == 0, sized.Error);
         Assert.Contains("weights state_dict.pth", sized.Output.Split('\n')[0]);
         Assert.Contains("1x64x31x47", sized.Output.Split('\n').Single(l => l.StartsWith("features.0 ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Images_smaller_than_the_network_takes_are_refused_before_the_run()
+    {
+        // SqueezeNet's unpadded pools need 17x17 pixels; smaller inputs used to abort the process (exit 134).
+        using var temp = new TempDirectory();
+        string[] common = ["--network", "squeezenet1_1", "--weights", reference.Run.StateDict, "--content", Fixtures.Example("chelsea.png"),
+            "--styles", Fixtures.Example("brick.png"), "--output", temp.File("o.png"), "--iterations", "2"];
+
+        CliRun content = CliRun.Invoke([.. common, "--width", "16"]);
+        Assert.Equal(2, content.ExitCode);
+        Assert.Contains("the content image", content.ErrorLines[^1]);
+        Assert.Contains("16x10 pixels after --width; the network needs at least 17x17 pixels", content.ErrorLines[^1]);
+
+        CliRun style = CliRun.Invoke([.. common, "--width", "64", "--style-scales", "0.01"]);
+        Assert.Equal(2, style.ExitCode);
+        Assert.Contains("brick.png is 1x1 pixels after scaling", style.ErrorLines[^1]);
+
+        CliRun coarse = CliRun.Invoke([.. common, "--width", "64", "--min-size", "8"]);
+        Assert.Equal(2, coarse.ExitCode);
+        Assert.Contains("the coarsest scale (1 of 3) is 8x5 pixels", coarse.ErrorLines[^1]);
+        Assert.False(File.Exists(temp.File("o.json")));
+    }
+
+    [Fact]
+    public void Coarse_scales_keep_small_styles_at_the_size_the_network_takes()
+    {
+        // A 24 px style shrinks to 8 px at the coarsest of three scales (32x21 of 96x64); it is kept at 17 px instead of failing.
+        using var temp = new TempDirectory();
+        ImageWriter.Write(ImageResizer.Resize(ImageReader.Read(Fixtures.Example("brick.png")), 24, 24), temp.File("small.png"), overwrite: false);
+        CliRun run = CliRun.Invoke("--network", "squeezenet1_1", "--weights", reference.Run.StateDict, "--content", Fixtures.Example("chelsea.png"),
+            "--styles", temp.File("small.png"), "--style-scales", "0.25", "--width", "96", "--min-size", "32", "--coarse-iterations", "1",
+            "--iterations", "2", "--output", temp.File("o.png"), "--threads", "1");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.True(File.Exists(temp.File("o.png")));
     }
 }

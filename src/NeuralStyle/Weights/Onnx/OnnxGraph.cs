@@ -55,6 +55,7 @@ public sealed class OnnxGraph : IDisposable
                 _constants[name] = data.ToTensor().DetachFromDisposeScope();
             }
 
+            CheckWeightsFinite();
             for (int i = 0; i < _nodes.Length; i++)
             {
                 var ctx = new OnnxNodeContext(_nodes[i], model.SourceName, model.OpsetVersion, model.Initializers);
@@ -77,6 +78,27 @@ public sealed class OnnxGraph : IDisposable
             throw;
         }
     }
+
+    // The learned parameters (constant inputs of the operators that carry weights) must be finite; other constants
+    // may legitimately hold infinities (a Clip bound, a padding value), so they are not checked.
+    private void CheckWeightsFinite()
+    {
+        foreach (OnnxNode node in _nodes.Where(n => WeightedOperators.Contains(n.OpType)))
+        {
+            foreach (string input in node.Inputs)
+            {
+                if (_constants.TryGetValue(input, out Tensor? value) && NonFiniteValues.Describe(value) is string what)
+                {
+                    throw new OnnxFormatException(Model.SourceName, $"initializer '{input}' ({node.OpType} node '{node.Name}'): {what}: {NonFiniteValues.Advice}");
+                }
+            }
+        }
+    }
+
+    private static readonly HashSet<string> WeightedOperators = new(StringComparer.Ordinal)
+    {
+        "Conv", "ConvTranspose", "Gemm", "MatMul", "BatchNormalization", "InstanceNormalization", "LayerNormalization", "PRelu",
+    };
 
     /// <summary>The model the graph was built from.</summary>
     public OnnxModel Model { get; }

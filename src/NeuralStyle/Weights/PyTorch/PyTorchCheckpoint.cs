@@ -86,6 +86,14 @@ public static class PyTorchCheckpoint
                 }.OfType<string>()));
             }
 
+            foreach ((string key, Tensor value) in source.Where(p => target.ContainsKey(p.Key)))
+            {
+                if (NonFiniteValues.Describe(value) is string what)
+                {
+                    throw new PyTorchFormatException(path, $"'{key}': {what}: {NonFiniteValues.Advice}");
+                }
+            }
+
             using (no_grad())
             {
                 foreach ((string key, Tensor destination) in target)

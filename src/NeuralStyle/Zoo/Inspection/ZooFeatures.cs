@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralStyle.Zoo.Inspection;
@@ -52,6 +53,9 @@ public static class ZooFeatures
 
         int remaining = wanted.Count;
         var hooks = new List<IDisposable>();
+        // Hooks run inside the modules' forward methods, which open dispose scopes of their own (ResNet's blocks do);
+        // a handle made there would be disposed when that forward returns, so it goes to the caller's scope (or none).
+        DisposeScope? callerScope = CurrentDisposeScope;
         try
         {
             foreach ((nn.Module module, List<string> names) in wanted)
@@ -67,7 +71,9 @@ public static class ZooFeatures
                     // Sequential disposes its intermediate results, so the caller gets its own handle.
                     foreach (string name in names)
                     {
-                        outputs[name] = first.alias();
+                        Tensor handle = first.alias().DetachFromDisposeScope();
+                        callerScope?.Attach(handle);
+                        outputs[name] = handle;
                     }
 
                     if (--remaining == 0)
