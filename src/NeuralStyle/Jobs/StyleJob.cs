@@ -73,6 +73,8 @@ public static class StyleJob
         if (resume is not null)
         {
             ResumeCheck.Matches(context.ResumeState!, resume.Origin!, origin);
+            // Only now that the run will go on: a refused resume changes nothing on the disk.
+            StaleTemporaryFiles.Remove(spec, context);
         }
 
         report(new JobStarted(network.Description, selection));

@@ -181,6 +181,29 @@ public class ResumeTests
         Assert.Equal($"neural-style: error: {temp.File("half.state")}: the SHA-256 checksum does not match the contents: the file is damaged (changed or truncated after it was written)", Assert.Single(corrupt.ErrorLines));
     }
 
+    [Fact]
+    public void ResumeRemovesTheTemporaryFilesAKilledRunLeft()
+    {
+        using var temp = new TempDirectory();
+        HalfRun(temp, "--checkpoint-output", temp.File("ck%s.png"));
+        string guid = Guid.NewGuid().ToString("N");
+        string[] stale = [temp.File("half.state.tmp"), temp.File("half.json.tmp"), temp.File($".half.png.{guid}.tmp"), temp.File($".ck10.png.{guid}.tmp")];
+        string[] others = [temp.File($".other.png.{guid}.tmp"), temp.File("notes.tmp"), temp.File("ck10.png.tmp")];
+        foreach (string file in stale.Concat(others))
+        {
+            File.WriteAllText(file, "left by a killed run");
+        }
+
+        // The image temporaries have random names, so before this fix nothing ever removed them; the fixed-name
+        // state and manifest temporaries were only replaced by the next checkpoint's writes (StaleTemporaryFilesTests
+        // shows they are removed before any write).
+        CliRun resumed = CliRun.Invoke(["--resume", temp.File("half.json"), "--iterations", "7", "--checkpoint-iterations", "100"]);
+
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.All(stale, f => Assert.False(File.Exists(f), $"{f} was left"));
+        Assert.All(others, f => Assert.True(File.Exists(f), $"{f} was removed"));
+    }
+
     private static void HalfRun(TempDirectory temp, params string[] extra)
     {
         CliRun half = CliRun.Invoke(Run(temp.File("half.png"), 6, extra));
