@@ -7,7 +7,7 @@ namespace NeuralStyle.Jobs;
 /// <summary>The run manifest a job starts with: its request, every option as resolved, the network, the libraries and the kernels.</summary>
 internal static class JobRecord
 {
-    public static RunManifest Create(StyleJobSpec spec, JobContext context, DateTimeOffset started, int minSize, StyleTransferSettings settings, IFeatureNetwork network, BackboneSelection selection) => new()
+    public static RunManifest Create(StyleJobSpec spec, JobContext context, DateTimeOffset started, int minSize, StyleTransferSettings settings, IFeatureNetwork network, BackboneSelection selection, string networkSha256) => new()
     {
         ToolVersion = ManifestRecorder.Version(typeof(StyleJob).Assembly),
         Arguments = context.Arguments,
@@ -34,7 +34,7 @@ internal static class JobRecord
             Settings = Describe(settings, network),
         },
         Spec = spec,
-        Network = ManifestRecorder.DescribeNetwork(selection.Path, selection.Source, network.Description),
+        Network = ManifestRecorder.DescribeNetwork(selection.Path, selection.Source, network.Description, networkSha256),
         Libraries = ManifestRecorder.Libraries(),
         Kernels = RunManifest.KernelsRecord.From(TorchRuntime.EnsureInitialized()),
         ResumedFrom = context.ResumedManifest is null ? null : Path.GetFullPath(context.ResumedManifest),

@@ -3,13 +3,19 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NeuralStyle.Files;
 using NeuralStyle.Transfer;
 using TorchSharp;
 
 namespace NeuralStyle.Jobs;
 
 /// <summary>Builds the run manifest from the engine's events and rewrites it (atomically) at every checkpoint.</summary>
-/// <remarks>Rewriting at checkpoints means a run that is killed leaves a manifest that matches its last checkpoint file.</remarks>
+/// <remarks>
+/// Rewriting at checkpoints means a run that is killed leaves a manifest that matches its last checkpoint file. At a
+/// checkpoint the state is written first and the manifest second, each through a temporary file and a rename: a run
+/// stopped between the two (killed, or a full disk) leaves a manifest whose state is as new as it or newer, never
+/// older and never half-written, and a failed write leaves the previous file of its kind in place.
+/// </remarks>
 internal sealed class ManifestRecorder
 {
     /// <summary>How manifests are written and read.</summary>
@@ -24,11 +30,19 @@ internal sealed class ManifestRecorder
 
     private readonly string _path;
     private readonly RunManifest _manifest;
+    private readonly TransferStateOrigin _origin;
+    private readonly Func<string, Stream, Stream>? _wrap;
 
-    public ManifestRecorder(string path, RunManifest manifest)
+    /// <param name="path">OUTPUT.json.</param>
+    /// <param name="manifest">The manifest the run starts with.</param>
+    /// <param name="origin">The run the states written here belong to (recorded in each, checked on resume).</param>
+    /// <param name="wrap">Test seam: wraps the stream of every file written (state and manifest), e.g. to fail like a full disk.</param>
+    public ManifestRecorder(string path, RunManifest manifest, TransferStateOrigin origin, Func<string, Stream, Stream>? wrap = null)
     {
         _path = path;
         _manifest = manifest;
+        _origin = origin;
+        _wrap = wrap;
     }
 
     /// <summary>Where the manifest is written.</summary>
@@ -46,11 +60,15 @@ internal sealed class ManifestRecorder
     /// <summary>OUTPUT.state beside OUTPUT.json.</summary>
     public static string StatePathFor(string manifest) => System.IO.Path.ChangeExtension(manifest, ".state");
 
-    public static RunManifest.NetworkRecord DescribeNetwork(string path, string source, string description)
+    /// <summary>The network file with its <paramref name="sha256"/> (from <see cref="Sha256Of"/>), size and how it was chosen.</summary>
+    public static RunManifest.NetworkRecord DescribeNetwork(string path, string source, string description, string sha256) =>
+        new(System.IO.Path.GetFullPath(path), source, description, sha256, new FileInfo(path).Length);
+
+    /// <summary>SHA-256 of a file, lower-case hex.</summary>
+    public static string Sha256Of(string path)
     {
         using FileStream stream = File.OpenRead(path);
-        string sha = Convert.ToHexStringLower(SHA256.HashData(stream));
-        return new RunManifest.NetworkRecord(System.IO.Path.GetFullPath(path), source, description, sha, stream.Length);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     public static IReadOnlyDictionary<string, string> Libraries() => new SortedDictionary<string, string>(StringComparer.Ordinal)
@@ -80,7 +98,7 @@ internal sealed class ManifestRecorder
                 {
                     // The state goes first: a manifest must never point at a state older than itself.
                     string statePath = StatePathFor(_path);
-                    TransferStateFile.Write(p.State, statePath);
+                    TransferStateFile.Write(p.State, _origin, statePath, _wrap);
                     _manifest.State = System.IO.Path.GetFullPath(statePath);
                     _manifest.CompletedIterations = p.State.CompletedIterations;
                 }
@@ -103,9 +121,7 @@ internal sealed class ManifestRecorder
         _manifest.Finished = completed ? DateTimeOffset.UtcNow : null;
         _manifest.WallSeconds = Elapsed();
         _manifest.PeakMemoryBytes = PeakMemoryBytes();
-        string temp = _path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(_manifest, Json));
-        File.Move(temp, _path, overwrite: true);
+        AtomicFile.Write(_path, "the run manifest", stream => JsonSerializer.Serialize(stream, _manifest, Json), _wrap);
     }
 
     private double Elapsed() => (DateTimeOffset.UtcNow - _manifest.Started).TotalSeconds;

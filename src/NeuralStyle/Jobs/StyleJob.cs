@@ -50,12 +50,16 @@ public static class StyleJob
         JobOutputs.Check(spec);
         TorchRuntime.EnsureInitialized();
 
+        // A resumed run's state is read (and its checksum verified) and matched with the network before the images
+        // are read and the network is loaded; the rest of the match needs both (see ResumeCheck).
+        string networkSha256 = ManifestRecorder.Sha256Of(selection.Path);
+        using TransferState? resume = context.ResumeState is null ? null : ResumeCheck.Load(context.ResumeState, networkSha256, selection.Path);
         JobInputs inputs = JobInputs.Read(spec);
         JobOutputs.CheckSpace(spec, spec.Settings, inputs.Content.Width, inputs.Content.Height);
         IFeatureNetwork network = Open(selection, spec);
         try
         {
-            return RunOn(network, selection, spec, context, inputs, started, report, clock, cancellation);
+            return RunOn(network, selection, networkSha256, spec, context, inputs, resume, started, report, clock, cancellation);
         }
         finally
         {
@@ -63,10 +67,18 @@ public static class StyleJob
         }
     }
 
-    private static JobFinished RunOn(IFeatureNetwork network, BackboneSelection selection, StyleJobSpec spec, JobContext context, JobInputs inputs, DateTimeOffset started, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
+    private static JobFinished RunOn(IFeatureNetwork network, BackboneSelection selection, string networkSha256, StyleJobSpec spec, JobContext context, JobInputs inputs, TransferState? resume, DateTimeOffset started, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
     {
-        report(new JobStarted(network.Description, selection));
         StyleTransferSettings settings = spec.Weights.ApplyTo(spec.Settings, network.Defaults.EffectiveWeights);
+        TransferStateOrigin origin = ResumeCheck.OriginOf(networkSha256, selection, spec, settings, network.Defaults, inputs.Content);
+        if (resume is not null)
+        {
+            ResumeCheck.Matches(context.ResumeState!, resume.Origin!, origin);
+            // Only now that the run will go on: a refused resume changes nothing on the disk.
+            StaleTemporaryFiles.Remove(spec, context);
+        }
+
+        report(new JobStarted(network.Description, selection));
         int minSize = spec.MinSize ?? StyleRecipe.MinSizeFor(inputs.Content.Width, inputs.Content.Height);
         IReadOnlyList<ScaleStep> plan = MultiScaleSchedule.Plan(inputs.Content.Width, inputs.Content.Height, spec.Scales, minSize, settings.Iterations, spec.CoarseIterations);
 
@@ -75,8 +87,7 @@ public static class StyleJob
         JobSizes.Check(minimumSide, spec, inputs, plan);
         JobMemory.Check(network, settings, inputs.Content, spec.MaxMemoryMiB, report);
         string manifestPath = JobOutputs.ManifestFor(spec);
-        var manifest = new ManifestRecorder(manifestPath, JobRecord.Create(spec, context, started, minSize, settings, network, selection));
-        using TransferState? resume = context.ResumeState is null ? null : TransferStateFile.Read(context.ResumeState);
+        var manifest = new ManifestRecorder(manifestPath, JobRecord.Create(spec, context, started, minSize, settings, network, selection, networkSha256), origin);
 
         try
         {

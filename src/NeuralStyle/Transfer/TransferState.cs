@@ -37,6 +37,9 @@ public sealed class TransferState : IDisposable
     /// <summary>L-BFGS's state, when L-BFGS runs.</summary>
     public LbfgsState? Lbfgs { get; init; }
 
+    /// <summary>The run the state belongs to: set when read from a file, null for a state the engine has just captured.</summary>
+    public TransferStateOrigin? Origin { get; init; }
+
     /// <inheritdoc />
     public void Dispose()
     {

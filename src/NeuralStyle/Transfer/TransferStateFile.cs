@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text.Json;
+using NeuralStyle.Files;
 using NeuralStyle.Transfer.Optimizers;
 using static TorchSharp.torch;
 
@@ -7,19 +9,31 @@ namespace NeuralStyle.Transfer;
 
 /// <summary>Reads and writes <see cref="TransferState"/> files (OUTPUT.state), written atomically at every checkpoint.</summary>
 /// <remarks>
-/// Layout (little-endian): the 8 bytes "NSSTATE1"; an int32 length and that many bytes of UTF-8 JSON holding the
-/// scalars and the names of the tensors in order; then per tensor an int32 rank, rank int64 dimensions and the
-/// float32 values in C order. Every length is checked against what the file still holds before anything is allocated.
+/// Layout (little-endian): the 8 bytes "NSSTATE2"; an int32 length and that many bytes of UTF-8 JSON holding the
+/// run the state belongs to (<see cref="TransferStateOrigin"/>), the scalars and the names of the tensors in order;
+/// then per tensor an int32 rank, rank int64 dimensions and the float32 values in C order; last, the 32-byte SHA-256
+/// of everything before it. The checksum is verified before anything else is read, so a damaged file (a flipped bit,
+/// a truncated copy) is refused as such; every length is also checked against what the file holds before anything is
+/// allocated. SHA-256 rather than a CRC: it is in the base library (no extra package) and, at a few hundred MB/s, it
+/// costs little beside writing the tensors. "NSSTATE1" files (no checksum, no origin) are refused with that reason.
 /// </remarks>
 public static class TransferStateFile
 {
-    private static readonly byte[] Magic = "NSSTATE1"u8.ToArray();
+    private static readonly byte[] Magic = "NSSTATE2"u8.ToArray();
+    private static readonly byte[] OlderMagic = "NSSTATE1"u8.ToArray();
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private const int MaxRank = 8;
+    private const int ChecksumBytes = 32;
 
-    /// <summary>Writes <paramref name="state"/> to <paramref name="path"/> through a temporary file and a rename.</summary>
-    public static void Write(TransferState state, string path)
+    /// <summary>Writes <paramref name="state"/>, saved by the run <paramref name="origin"/> describes, to <paramref name="path"/> through a temporary file and a rename.</summary>
+    /// <exception cref="IOException">Writing failed (a full disk, ...): the message names the file and the cause; no temporary file is left and a previous file at <paramref name="path"/> is unchanged.</exception>
+    public static void Write(TransferState state, TransferStateOrigin origin, string path) => Write(state, origin, path, wrap: null);
+
+    /// <summary>As <see cref="Write(TransferState, TransferStateOrigin, string)"/>, with a seam that wraps the file's stream (tests inject write failures).</summary>
+    internal static void Write(TransferState state, TransferStateOrigin origin, string path, Func<string, Stream, Stream>? wrap)
     {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(origin);
         var tensors = new List<(string Name, Tensor Value)> { ("image", state.Image) };
         Add(tensors, "best", state.Best);
         Add(tensors, "average", state.Average);
@@ -38,47 +52,74 @@ public static class TransferStateFile
             Add(tensors, "lbfgs.previousGradient", l.PreviousGradient);
         }
 
-        var header = new Header(state.CompletedIterations, state.BestLoss, state.AverageSteps, state.AdamStep,
+        var header = new Header(origin, state.CompletedIterations, state.BestLoss, state.AverageSteps, state.AdamStep,
             l is null ? null : new LbfgsScalars([.. l.Rho], l.InitialHessianScale, l.StepSize, l.PreviousLoss, l.Iterations, l.FunctionEvaluations, l.StepDifferences.Count),
             [.. tensors.Select(t => t.Name)]);
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
 
-        string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-        using (var writer = new BinaryWriter(stream))
+        AtomicFile.Write(path, "the run state", stream =>
         {
-            writer.Write(Magic);
-            writer.Write(json.Length);
-            writer.Write(json);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            void Put(ReadOnlySpan<byte> bytes)
+            {
+                stream.Write(bytes);
+                hash.AppendData(bytes);
+            }
+
+            Span<byte> number = stackalloc byte[8];
+            Put(Magic);
+            BinaryPrimitives.WriteInt32LittleEndian(number, json.Length);
+            Put(number[..4]);
+            Put(json);
             foreach ((_, Tensor t) in tensors)
             {
                 using Tensor cpu = t.detach().to(ScalarType.Float32).cpu().contiguous();
-                writer.Write((int)cpu.shape.Length);
+                BinaryPrimitives.WriteInt32LittleEndian(number, cpu.shape.Length);
+                Put(number[..4]);
                 foreach (long d in cpu.shape)
                 {
-                    writer.Write(d);
+                    BinaryPrimitives.WriteInt64LittleEndian(number, d);
+                    Put(number);
                 }
 
-                writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(cpu.data<float>().ToArray().AsSpan()));
+                Put(System.Runtime.InteropServices.MemoryMarshal.AsBytes(cpu.data<float>().ToArray().AsSpan()));
             }
-        }
 
-        File.Move(temp, path, overwrite: true);
+            stream.Write(hash.GetHashAndReset());
+        }, wrap);
     }
 
     /// <summary>Reads a state file; any inconsistency is an <see cref="InvalidDataException"/>-like error naming the file and offset.</summary>
+    /// <remarks>The returned state's <see cref="TransferState.Origin"/> says which run saved it.</remarks>
     public static TransferState Read(string path)
     {
         byte[] data = File.ReadAllBytes(path);
-        int offset = 0;
-        if (data.Length < Magic.Length || !data.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        if (data.Length >= OlderMagic.Length && data.AsSpan(0, OlderMagic.Length).SequenceEqual(OlderMagic))
         {
-            throw Bad(path, 0, "not a neural-style state file (no NSSTATE1 signature)");
+            throw Bad(path, 0, "written by an older neural-style (format NSSTATE1, without a checksum or the run it belongs to), so it cannot be checked and is not resumed; start the run again");
         }
 
-        offset = Magic.Length;
-        int jsonLength = ReadInt32(data, ref offset, path);
-        if (jsonLength < 0 || jsonLength > data.Length - offset)
+        if (data.Length < Magic.Length || !data.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        {
+            throw Bad(path, 0, "not a neural-style state file (no NSSTATE2 signature)");
+        }
+
+        if (data.Length < Magic.Length + 4 + ChecksumBytes)
+        {
+            throw Bad(path, Magic.Length, "truncated");
+        }
+
+        // Everything after this point reads only bytes the checksum vouches for.
+        int end = data.Length - ChecksumBytes;
+        if (!SHA256.HashData(data.AsSpan(0, end)).AsSpan().SequenceEqual(data.AsSpan(end)))
+        {
+            throw new InvalidDataException($"{path}: the SHA-256 checksum does not match the contents: the file is damaged (changed or truncated after it was written)");
+        }
+
+        ReadOnlySpan<byte> body = data.AsSpan(0, end);
+        int offset = Magic.Length;
+        int jsonLength = ReadInt32(body, ref offset, path);
+        if (jsonLength < 0 || jsonLength > body.Length - offset)
         {
             throw Bad(path, offset - 4, $"header length {jsonLength} exceeds the file");
         }
@@ -86,7 +127,7 @@ public static class TransferStateFile
         Header header;
         try
         {
-            header = JsonSerializer.Deserialize<Header>(data.AsSpan(offset, jsonLength), Json) ?? throw Bad(path, offset, "empty header");
+            header = JsonSerializer.Deserialize<Header>(body.Slice(offset, jsonLength), Json) ?? throw Bad(path, offset, "empty header");
         }
         catch (Exception e) when (e is JsonException or EndOfStreamException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
@@ -94,7 +135,9 @@ public static class TransferStateFile
         }
 
         if (header.Tensors is null || header.Tensors.Any(t => t is null) || header.Tensors.Distinct().Count() != header.Tensors.Length
-            || header.Lbfgs is { Rho: null } || header.CompletedIterations < 0)
+            || header.Lbfgs is { Rho: null } || header.CompletedIterations < 0
+            || header.Origin is not { NetworkSha256: not null, Network: not null, Options: not null, Width: > 0, Height: > 0 }
+            || header.Origin.Options.Values.Any(v => v is null))
         {
             throw Bad(path, offset, "header is incomplete or inconsistent");
         }
@@ -105,17 +148,22 @@ public static class TransferStateFile
         {
             foreach (string name in header.Tensors)
             {
-                tensors[name] = ReadTensor(data, ref offset, path, name);
+                tensors[name] = ReadTensor(body, ref offset, path, name);
             }
 
-            if (offset != data.Length)
+            if (offset != body.Length)
             {
-                throw Bad(path, offset, $"{data.Length - offset} bytes after the last tensor");
+                throw Bad(path, offset, $"{body.Length - offset} bytes after the last tensor");
             }
 
-            if (!tensors.ContainsKey("image"))
+            if (!tensors.TryGetValue("image", out Tensor? image))
             {
                 throw Bad(path, offset, "no image tensor");
+            }
+
+            if (!image.shape.SequenceEqual([1L, 3L, header.Origin.Height, header.Origin.Width]))
+            {
+                throw Bad(path, offset, $"the image tensor is {string.Join('x', image.shape)}, the header says {header.Origin.Width}x{header.Origin.Height}");
             }
 
             return Assemble(header, tensors, path);
@@ -164,10 +212,11 @@ public static class TransferStateFile
             AdamFirstMoment = t.GetValueOrDefault("adam.m"),
             AdamSecondMoment = t.GetValueOrDefault("adam.v"),
             Lbfgs = lbfgs,
+            Origin = h.Origin,
         };
     }
 
-    private static Tensor ReadTensor(byte[] data, ref int offset, string path, string name)
+    private static Tensor ReadTensor(ReadOnlySpan<byte> data, ref int offset, string path, string name)
     {
         int start = offset;
         int rank = ReadInt32(data, ref offset, path);
@@ -185,7 +234,7 @@ public static class TransferStateFile
                 throw Bad(path, offset, $"truncated in the dimensions of '{name}'");
             }
 
-            dims[d] = BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(offset));
+            dims[d] = BinaryPrimitives.ReadInt64LittleEndian(data[offset..]);
             offset += 8;
             if (dims[d] < 0 || (dims[d] > 0 && count > (data.Length - offset) / 4 / dims[d]))
             {
@@ -201,19 +250,19 @@ public static class TransferStateFile
         }
 
         float[] values = new float[count];
-        Buffer.BlockCopy(data, offset, values, 0, (int)(count * 4));
+        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(data.Slice(offset, (int)(count * 4))).CopyTo(values);
         offset += (int)(count * 4);
         return tensor(values, dims, ScalarType.Float32);
     }
 
-    private static int ReadInt32(byte[] data, ref int offset, string path)
+    private static int ReadInt32(ReadOnlySpan<byte> data, ref int offset, string path)
     {
         if (data.Length - offset < 4)
         {
             throw Bad(path, offset, "truncated");
         }
 
-        int value = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(offset));
+        int value = BinaryPrimitives.ReadInt32LittleEndian(data[offset..]);
         offset += 4;
         return value;
     }
@@ -231,7 +280,7 @@ public static class TransferStateFile
 
     private static InvalidDataException Bad(string path, long offset, string what) => new($"{path}: byte {offset}: {what}");
 
-    private sealed record Header(int CompletedIterations, double BestLoss, long AverageSteps, long AdamStep, LbfgsScalars? Lbfgs, string[] Tensors);
+    private sealed record Header(TransferStateOrigin Origin, int CompletedIterations, double BestLoss, long AverageSteps, long AdamStep, LbfgsScalars? Lbfgs, string[] Tensors);
 
     private sealed record LbfgsScalars(double[] Rho, double InitialHessianScale, double StepSize, double PreviousLoss, long Iterations, long FunctionEvaluations, int Pairs);
 }

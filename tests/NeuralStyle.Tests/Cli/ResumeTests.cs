@@ -6,7 +6,7 @@ using Xunit;
 
 namespace NeuralStyle.Tests.Cli;
 
-/// <summary>A run of 2N iterations and a run of N resumed for N more give the same image.</summary>
+/// <summary>A run of 2N iterations and a run of N resumed for N more give the same image; a state that does not belong to the run is refused.</summary>
 public class ResumeTests
 {
     private static string[] Run(string output, int iterations, params string[] extra) =>
@@ -117,5 +117,96 @@ public class ResumeTests
         CliRun corrupt = CliRun.Invoke(["--resume", temp.File("d.json"), "--iterations", "5"]);
         Assert.Equal(1, corrupt.ExitCode);
         Assert.Contains("d.state: byte 0", corrupt.ErrorLines[^1]);
+    }
+
+    [Fact]
+    public void ResumeRefusesAStateSavedWithAnotherNetwork()
+    {
+        using var temp = new TempDirectory();
+        HalfRun(temp);
+        byte[] manifest = File.ReadAllBytes(temp.File("half.json")), state = File.ReadAllBytes(temp.File("half.state"));
+
+        // Before: the run went on with the other network from the first one's image, keeping the first one's best loss.
+        CliRun other = CliRun.Invoke(["--resume", temp.File("half.json"), "--network", Fixtures.TinyVgg("tiny-vgg-old.mat"), "--iterations", "9"]);
+
+        Assert.Equal(2, other.ExitCode);
+        string line = Assert.Single(other.ErrorLines);
+        Assert.StartsWith($"neural-style: error: cannot resume: {temp.File("half.state")} was saved by a run of the network {Fixtures.TinyVgg("tiny-vgg-current.mat")}", line);
+        Assert.Contains("resume with --network", line);
+        Assert.Equal(manifest, File.ReadAllBytes(temp.File("half.json")));
+        Assert.Equal(state, File.ReadAllBytes(temp.File("half.state")));
+    }
+
+    [Theory]
+    [InlineData("--style-weight", "1", "--style-weight 100, this run has 1")]
+    [InlineData("--optimizer", "lbfgs", "--optimizer adam, this run has lbfgs")]
+    [InlineData("--style-layers", "relu1_1", "--style-layers ")]
+    [InlineData("--styles", "style2.png", "--styles SHA-256 ")]
+    [InlineData("--width", "20", "was saved for a 37x29 image, this run's is 20x15")]
+    public void ResumeRefusesOtherOptionsAndSizes(string option, string value, string reason)
+    {
+        using var temp = new TempDirectory();
+        HalfRun(temp);
+
+        CliRun changed = CliRun.Invoke(["--resume", temp.File("half.json"), option, value.EndsWith(".png", StringComparison.Ordinal) ? Fixtures.TinyVgg(value) : value, "--iterations", "9"]);
+
+        Assert.Equal(2, changed.ExitCode);
+        string line = Assert.Single(changed.ErrorLines);
+        Assert.StartsWith($"neural-style: error: cannot resume: {temp.File("half.state")} was saved ", line);
+        Assert.Contains(reason, line);
+    }
+
+    [Fact]
+    public void ResumeMayChangeTheLengthReportingAndStepSize()
+    {
+        using var temp = new TempDirectory();
+        HalfRun(temp);
+        CliRun resumed = CliRun.Invoke(["--resume", temp.File("half.json"), "--iterations", "8", "--learning-rate", "3", "--print-iterations", "2", "--checkpoint-iterations", "1"]);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+    }
+
+    [Fact]
+    public void ResumeRefusesACorruptedState()
+    {
+        using var temp = new TempDirectory();
+        HalfRun(temp);
+        byte[] state = File.ReadAllBytes(temp.File("half.state"));
+        // One bit of a float in the middle of the saved tensors: before, the run resumed from it without a word.
+        state[state.Length / 2] ^= 0x04;
+        File.WriteAllBytes(temp.File("half.state"), state);
+
+        CliRun corrupt = CliRun.Invoke(["--resume", temp.File("half.json"), "--iterations", "9"]);
+
+        Assert.Equal(1, corrupt.ExitCode);
+        Assert.Equal($"neural-style: error: {temp.File("half.state")}: the SHA-256 checksum does not match the contents: the file is damaged (changed or truncated after it was written)", Assert.Single(corrupt.ErrorLines));
+    }
+
+    [Fact]
+    public void ResumeRemovesTheTemporaryFilesAKilledRunLeft()
+    {
+        using var temp = new TempDirectory();
+        HalfRun(temp, "--checkpoint-output", temp.File("ck%s.png"));
+        string guid = Guid.NewGuid().ToString("N");
+        string[] stale = [temp.File("half.state.tmp"), temp.File("half.json.tmp"), temp.File($".half.png.{guid}.tmp"), temp.File($".ck10.png.{guid}.tmp")];
+        string[] others = [temp.File($".other.png.{guid}.tmp"), temp.File("notes.tmp"), temp.File("ck10.png.tmp")];
+        foreach (string file in stale.Concat(others))
+        {
+            File.WriteAllText(file, "left by a killed run");
+        }
+
+        // The image temporaries have random names, so before this fix nothing ever removed them; the fixed-name
+        // state and manifest temporaries were only replaced by the next checkpoint's writes (StaleTemporaryFilesTests
+        // shows they are removed before any write).
+        CliRun resumed = CliRun.Invoke(["--resume", temp.File("half.json"), "--iterations", "7", "--checkpoint-iterations", "100"]);
+
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.All(stale, f => Assert.False(File.Exists(f), $"{f} was left"));
+        Assert.All(others, f => Assert.True(File.Exists(f), $"{f} was removed"));
+    }
+
+    private static void HalfRun(TempDirectory temp, params string[] extra)
+    {
+        CliRun half = CliRun.Invoke(Run(temp.File("half.png"), 6, extra));
+        Assert.True(half.ExitCode == 0, half.Error);
     }
 }
