@@ -24,6 +24,11 @@ public static class NeuralStyleApp
             error.WriteLine($"{Program}: error: {e.Message}");
             return 2;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"{Program}: error: cannot resume: {e.Message}");
+            return 1;
+        }
 
         var commands = new AppCommands(resuming: resumed is not null);
         ParseResult parsed = commands.Root.Parse(args);
