@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Runtime.InteropServices;
 using NeuralStyle.Jobs;
 
@@ -24,27 +25,19 @@ public static class NeuralStyleApp
             error.WriteLine($"{Program}: error: {e.Message}");
             return 2;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"{Program}: error: cannot resume: {e.Message}");
+            return 1;
+        }
 
-        var commandLine = new StyleCommandLine(resuming: resumed is not null);
-        var layers = new LayersCommand();
-        var models = new ModelsCommand();
-        var classify = new ClassifyCommand();
-        var doctor = new DoctorCommand();
-        commandLine.Root.Subcommands.Add(layers.Command);
-        commandLine.Root.Subcommands.Add(models.Command);
-        commandLine.Root.Subcommands.Add(classify.Command);
-        commandLine.Root.Subcommands.Add(doctor.Command);
-        // An action on the root keeps System.CommandLine from demanding a subcommand; dispatch happens below.
-        commandLine.Root.SetAction(_ => 0);
-        layers.Command.SetAction(_ => 0);
-        classify.Command.SetAction(_ => 0);
-        doctor.Command.SetAction(_ => 0);
-        ParseResult parsed = commandLine.Root.Parse(args);
+        var commands = new AppCommands(resuming: resumed is not null);
+        ParseResult parsed = commands.Root.Parse(args);
         try
         {
             if (parsed.Errors.Count > 0 && !IsHelpOrVersion(args))
             {
-                throw new UsageException(parsed.Errors[0].Message);
+                throw new UsageException(FirstError(parsed).Message);
             }
 
             if (IsHelpOrVersion(args))
@@ -52,29 +45,29 @@ public static class NeuralStyleApp
                 return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
             }
 
-            if (parsed.CommandResult.Command == layers.Command)
+            if (parsed.CommandResult.Command == commands.Layers.Command)
             {
-                return layers.Run(parsed, output);
+                return commands.Layers.Run(parsed, output);
             }
 
-            if (parsed.CommandResult.Command == classify.Command)
+            if (parsed.CommandResult.Command == commands.Classify.Command)
             {
-                return classify.Run(parsed, output);
+                return commands.Classify.Run(parsed, output);
             }
 
-            if (parsed.CommandResult.Command == doctor.Command)
+            if (parsed.CommandResult.Command == commands.Doctor.Command)
             {
-                return doctor.Run(parsed, output, error);
+                return commands.Doctor.Run(parsed, output, error);
             }
 
-            if (models.Run(parsed, output) is int code)
+            if (commands.Models.Run(parsed, output) is int code)
             {
                 return code;
             }
 
-            StyleJobSpec spec = commandLine.Bind(parsed, resumed?.Spec);
+            StyleJobSpec spec = commands.Style.Bind(parsed, resumed?.Spec);
             var context = new JobContext(args, resumeManifest, resumed?.StatePath);
-            return StyleCommand.Run(spec, commandLine.Threads(parsed) ?? resumed?.Threads, context, error, interactive);
+            return StyleCommand.Run(spec, commands.Style.Threads(parsed) ?? resumed?.Threads, context, error, interactive);
         }
         catch (Exception e) when (e is UsageException or JobSpecException)
         {
@@ -102,6 +95,16 @@ public static class NeuralStyleApp
 
     // A message that wraps LibTorch's carries its C++ backtrace after the first line.
     private static string FirstLine(Exception e) => e.Message.Split('\n', 2)[0].TrimEnd();
+
+    // As argparse, which converts values as it reads them: what is wrong with an option or argument typed is reported
+    // before an option that is missing (whose result System.CommandLine makes up, with no identifier token).
+    private static ParseError FirstError(ParseResult parsed) =>
+        parsed.Errors.FirstOrDefault(e => e.SymbolResult switch
+        {
+            OptionResult option => option.IdentifierToken is not null,
+            ArgumentResult argument => argument.Tokens.Count > 0,
+            _ => false,
+        }) ?? parsed.Errors[0];
 
     private static bool IsHelpOrVersion(string[] args) =>
         args.Any(a => a is "--help" or "-h" or "-?" or "--version");

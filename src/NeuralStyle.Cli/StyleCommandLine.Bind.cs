@@ -33,6 +33,12 @@ internal sealed partial class StyleCommandLine
             throw new UsageException("To save intermediate images, the checkpoint output parameter must contain `%s` (e.g. `foo%s.jpg`)");
         }
 
+        // The seed ignores the name without a frequency (it yields no checkpoint); here that is a mistake worth a line.
+        if (checkpointOutput is not null && Pick(_checkpointIterations, r => r.Settings.CheckpointIterations) is null)
+        {
+            throw new UsageException($"--checkpoint-output {checkpointOutput} needs --checkpoint-iterations N (how often to write a checkpoint); without it none is written");
+        }
+
         ColorTransferMethod? colorTransfer = resumed is not null && result.GetResult(_colorTransfer) is not { Implicit: false }
             ? resumed.ColorTransfer
             : result.GetValue(_colorTransfer) switch { "histogram" => ColorTransferMethod.Cholesky, "histogram-sqrt" => ColorTransferMethod.SymmetricSqrt, _ => null };
@@ -77,6 +83,7 @@ internal sealed partial class StyleCommandLine
             StyleLoss = result.GetResult(_styleLoss) is { Implicit: false } || was is null ? StyleFlagValues.StyleLossOf(result.GetValue(_styleLoss)) : was.StyleLoss,
         };
         LossWeightChoice weights = Weights(result, resumed, optimizer);
+        StyleFlagValues.CheckRanges(settings, weights);
         try
         {
             settings.Validate();
@@ -118,11 +125,6 @@ internal sealed partial class StyleCommandLine
             resumed is null || result.GetResult(option) is { Implicit: false } ? result.GetValue(option) : recorded;
         LossWeightChoice? was = resumed?.Weights;
         double? learningRate = Given(_learningRate, was?.LearningRate) ?? (optimizer == OptimizerKind.Lbfgs ? 1.0 : null);
-        if (learningRate is <= 0)
-        {
-            throw new UsageException($"--learning-rate must be positive (got {learningRate})");
-        }
-
         return new LossWeightChoice(Given(_contentWeight, was?.Content), Given(_styleWeight, was?.Style), Given(_tvWeight, was?.Tv), learningRate);
     }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using NeuralStyle.Jobs;
 using NeuralStyle.Transfer;
 using NeuralStyle.Transfer.Losses;
 
@@ -19,9 +19,55 @@ internal static class StyleFlagValues
             throw new UsageException($"--style-blend-weights has {blends.Length} values for {styles} style images");
         }
 
-        if (scales is not null && scales.Any(s => !(s > 0)))
+        foreach (double scale in scales ?? [])
         {
-            throw new UsageException("--style-scales must be positive");
+            Require(SettingLimits.Positive("--style-scales", scale));
+        }
+    }
+
+    /// <summary>
+    /// Every floating-point flag against its range (<see cref="SettingLimits"/>: finite, weights not negative and
+    /// finite in float32, fractions within their interval), named by its flag; the library checks the same again.
+    /// </summary>
+    public static void CheckRanges(StyleTransferSettings settings, LossWeightChoice weights)
+    {
+        foreach (string? problem in RangeProblems(settings, weights))
+        {
+            Require(problem);
+        }
+    }
+
+    private static IEnumerable<string?> RangeProblems(StyleTransferSettings settings, LossWeightChoice weights)
+    {
+        yield return weights.Content is double content ? SettingLimits.Weight("--content-weight", content) : null;
+        yield return SettingLimits.Fraction("--content-weight-blend", settings.ContentWeightBlend);
+        yield return weights.Style is double style ? SettingLimits.Weight("--style-weight", style) : null;
+        yield return SettingLimits.Positive("--style-layer-weight-exp", settings.StyleLayerWeightExp);
+        foreach (double blend in settings.StyleBlendWeights ?? [])
+        {
+            yield return SettingLimits.Weight("--style-blend-weights", blend);
+        }
+
+        if (settings.StyleBlendWeights is { } blends && blends.All(b => b == 0))
+        {
+            yield return "--style-blend-weights must not all be 0";
+        }
+
+        yield return weights.Tv is double tv ? SettingLimits.Weight("--tv-weight", tv) : null;
+        yield return weights.LearningRate is double rate ? SettingLimits.PositiveFloat32("--learning-rate", rate) : null;
+        yield return SettingLimits.Fraction("--beta1", settings.Beta1, openAtOne: true);
+        yield return SettingLimits.Fraction("--beta2", settings.Beta2, openAtOne: true);
+        yield return SettingLimits.PositiveFloat32("--epsilon", settings.Epsilon);
+        yield return settings.InitialNoiseBlend is double noise ? SettingLimits.Fraction("--initial-noiseblend", noise) : null;
+        yield return settings.AverageDecay is double decay ? SettingLimits.Fraction("--average", decay, openAtZero: true, openAtOne: true) : null;
+    }
+
+    /// <summary>Throws <paramref name="problem"/> as a usage error unless it is null.</summary>
+    public static void Require(string? problem)
+    {
+        if (problem is not null)
+        {
+            throw new UsageException(problem);
         }
     }
 
@@ -49,9 +95,13 @@ internal static class StyleFlagValues
                 return new LayerWeight(v, 1);
             }
 
-            return double.TryParse(v[(colon + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double w) && w >= 0 && colon > 0
-                ? new LayerWeight(v[..colon], w)
-                : throw new UsageException($"{flag}: '{v}' is not LAYER or LAYER:WEIGHT with a non-negative weight");
+            if (!NumberParsers.TryParseNumber(v[(colon + 1)..], out double w) || colon == 0)
+            {
+                throw new UsageException($"{flag}: '{v}' is not LAYER or LAYER:WEIGHT with a number as the weight");
+            }
+
+            Require(SettingLimits.Weight($"{flag}: the weight of {v[..colon]}", w));
+            return new LayerWeight(v[..colon], w);
         })];
     }
 

@@ -13,4 +13,11 @@ public sealed record LossWeightChoice(double? Content, double? Style, double? Tv
         TvWeight = Tv ?? defaults.Tv,
         LearningRate = LearningRate ?? defaults.LearningRate,
     };
+
+    /// <summary>The first chosen value out of its range (see <see cref="SettingLimits"/>), as a one-line reason; null when all are fine.</summary>
+    public string? Problem() =>
+        (Content is double content ? SettingLimits.Weight("content weight", content) : null)
+        ?? (Style is double style ? SettingLimits.Weight("style weight", style) : null)
+        ?? (Tv is double tv ? SettingLimits.Weight("TV weight", tv) : null)
+        ?? (LearningRate is double rate ? SettingLimits.PositiveFloat32("learning rate", rate) : null);
 }

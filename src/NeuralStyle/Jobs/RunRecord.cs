@@ -9,13 +9,23 @@ namespace NeuralStyle.Jobs;
 public sealed record RunRecord(StyleJobSpec Spec, string StatePath, int? Threads)
 {
     /// <summary>Reads OUTPUT.json.</summary>
-    /// <exception cref="JobSpecException">The file is missing, is not a manifest of this tool, or records no state.</exception>
+    /// <exception cref="JobSpecException">The file is missing or a directory, is not a manifest of this tool, or records no state.</exception>
     public static RunRecord Load(string manifestPath)
     {
         ArgumentNullException.ThrowIfNull(manifestPath);
+        if (Directory.Exists(manifestPath))
+        {
+            throw new JobSpecException($"cannot resume: {manifestPath} is a directory, not a run manifest (give OUTPUT.json)");
+        }
+
         if (!File.Exists(manifestPath))
         {
             throw new JobSpecException($"cannot resume: {manifestPath} does not exist");
+        }
+
+        if (NotJsonReason(manifestPath) is string notJson)
+        {
+            throw new JobSpecException($"cannot resume: {manifestPath} is not a run manifest ({notJson})");
         }
 
         StyleJobSpec? spec;
@@ -50,5 +60,28 @@ public sealed record RunRecord(StyleJobSpec Spec, string StatePath, int? Threads
         }
 
         return new RunRecord(spec, state, threads);
+    }
+
+    // A manifest is a JSON object: its first byte after a UTF-8 BOM and white space is '{'. Looking at the head first
+    // answers "not JSON" for an image or a state file given by mistake, without reading the whole file.
+    private static string? NotJsonReason(string path)
+    {
+        byte[] head = new byte[4096];
+        int read;
+        using (FileStream stream = File.OpenRead(path))
+        {
+            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+
+        ReadOnlySpan<byte> text = head.AsSpan(0, read);
+        text = (text.StartsWith("\uFEFF"u8) ? text[3..] : text).TrimStart(" \t\r\n"u8);
+        if ((text.IsEmpty && read == head.Length) || (!text.IsEmpty && text[0] == (byte)'{'))
+        {
+            return null;
+        }
+
+        string sibling = ManifestRecorder.PathFor(path);
+        string hint = !string.Equals(sibling, path, StringComparison.Ordinal) && File.Exists(sibling) ? $"did you mean {sibling}?" : "give OUTPUT.json";
+        return text.IsEmpty ? $"it is empty; {hint}" : $"it is not a JSON object; {hint}";
     }
 }

@@ -20,7 +20,7 @@ namespace NeuralStyle.Jobs;
 public static class StyleJob
 {
     /// <summary>Runs <paramref name="spec"/>; throws after reporting <see cref="JobFailed"/> when it cannot finish.</summary>
-    /// <exception cref="JobSpecException">The specification cannot be run as given (found before the long work).</exception>
+    /// <exception cref="JobSpecException">The specification cannot be run as given (found before the long work; values out of range before any file is read).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was signalled.</exception>
     public static JobFinished Run(StyleJobSpec spec, JobContext context, Action<JobEvent>? observer = null, CancellationToken cancellation = default)
     {
@@ -44,6 +44,7 @@ public static class StyleJob
     private static JobFinished Execute(StyleJobSpec spec, JobContext context, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
     {
         DateTimeOffset started = DateTimeOffset.UtcNow;
+        spec.Validate();
         // A run without a seed draws one now, so that its manifest (and a resume) can repeat it.
         spec = spec.Settings.Seed is null ? spec with { Settings = spec.Settings with { Seed = StyleTransfer.NewSeed() } } : spec;
         BackboneSelection selection = BackboneSelection.Resolve(spec.Network, spec.NetworkWeights);

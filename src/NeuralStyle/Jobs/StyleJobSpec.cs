@@ -69,4 +69,67 @@ public sealed record StyleJobSpec
 
     /// <summary>The engine's settings (loss weights not chosen in <see cref="Weights"/> are replaced by the backbone's).</summary>
     public required StyleTransferSettings Settings { get; init; }
+
+    /// <summary>
+    /// Refuses a specification that cannot run as given, before any file is read: values out of range (see
+    /// <see cref="SettingLimits"/>), lists whose length does not match the styles, and a checkpoint name that
+    /// would never be used or would name every checkpoint alike.
+    /// </summary>
+    /// <exception cref="JobSpecException">The first problem found, in one line.</exception>
+    public void Validate()
+    {
+        if (Problems().FirstOrDefault(reason => reason is not null) is string problem)
+        {
+            throw new JobSpecException(problem);
+        }
+
+        try
+        {
+            Settings.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new JobSpecException(e.Message, e);
+        }
+    }
+
+    private IEnumerable<string?> Problems()
+    {
+        if (Styles.Count == 0)
+        {
+            yield return "at least one style image is needed";
+        }
+
+        if (StyleScales is not null && StyleScales.Count != Styles.Count)
+        {
+            yield return $"{StyleScales.Count} style scales for {Styles.Count} style images";
+        }
+
+        foreach (double scale in StyleScales ?? [])
+        {
+            yield return SettingLimits.Positive("style scale", scale);
+        }
+
+        if (Settings.StyleBlendWeights is { } blends && blends.Count != Styles.Count)
+        {
+            yield return $"{blends.Count} style blend weights for {Styles.Count} style images";
+        }
+
+        if (CheckpointOutput is not null && !CheckpointOutput.Contains("%s", StringComparison.Ordinal))
+        {
+            yield return $"the checkpoint output {CheckpointOutput} must contain %s (replaced by the iteration)";
+        }
+
+        if (CheckpointOutput is not null && Settings.CheckpointIterations is null)
+        {
+            yield return "a checkpoint output needs checkpoint iterations (how often to write one); without them none would be written";
+        }
+
+        foreach ((string name, int? value) in new[] { ("width", Width), ("memory limit", MaxMemoryMiB), ("scales", (int?)Scales), ("minimum size", MinSize), ("coarse iterations", (int?)CoarseIterations) })
+        {
+            yield return value is <= 0 ? $"{name} must be positive (got {value})" : null;
+        }
+
+        yield return Weights.Problem();
+    }
 }

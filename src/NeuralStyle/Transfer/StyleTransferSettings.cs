@@ -101,7 +101,10 @@ public sealed record StyleTransferSettings
             return StyleLayers;
         }
 
-        var raw = defaults.StyleLayers.Select((layer, k) => (layer, Math.Pow(StyleLayerWeightExp, k))).ToList();
+        // Above 1 the powers are taken relative to the largest, exp^(n-1), so that a large exponent cannot overflow
+        // float64 (an infinite sum would make every weight NaN); the ratios, and so the rescaled weights, are the same.
+        int top = StyleLayerWeightExp > 1 ? defaults.StyleLayers.Count - 1 : 0;
+        var raw = defaults.StyleLayers.Select((layer, k) => (layer, Math.Pow(StyleLayerWeightExp, k - top))).ToList();
         double sum = raw.Sum(r => r.Item2);
         return [.. raw.Select(r => new LayerWeight(r.layer, r.Item2 * raw.Count / sum))];
     }
@@ -131,6 +134,7 @@ public sealed record StyleTransferSettings
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> with a one-line reason when a value makes no sense.</summary>
+    /// <remarks>The ranges are <see cref="SettingLimits"/>'s: NaN and infinities are refused everywhere, weights and step sizes must also fit float32.</remarks>
     public void Validate()
     {
         if (Iterations <= 0)
@@ -148,29 +152,9 @@ public sealed record StyleTransferSettings
             throw new ArgumentException($"checkpoint iterations must be positive (got {CheckpointIterations})");
         }
 
-        if (LearningRate <= 0 || Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1 || Epsilon <= 0)
-        {
-            throw new ArgumentException("Adam needs learning rate > 0, 0 <= beta1, beta2 < 1 and epsilon > 0");
-        }
-
-        if (AverageDecay is <= 0 or >= 1)
-        {
-            throw new ArgumentException($"the average's decay must be within (0, 1) (got {AverageDecay})");
-        }
-
         if (LbfgsHistory <= 0)
         {
             throw new ArgumentException($"L-BFGS history must be positive (got {LbfgsHistory})");
-        }
-
-        if (InitialNoiseBlend is < 0 or > 1)
-        {
-            throw new ArgumentException($"initial noise blend must be within 0..1 (got {InitialNoiseBlend})");
-        }
-
-        if (ContentWeightBlend is < 0 or > 1)
-        {
-            throw new ArgumentException($"content weight blend must be within 0..1 (got {ContentWeightBlend})");
         }
 
         if (ContentLayers is { Count: 0 } || StyleLayers is { Count: 0 })
@@ -178,9 +162,47 @@ public sealed record StyleTransferSettings
             throw new ArgumentException("content and style layer lists must not be empty");
         }
 
-        if (StyleBlendWeights is not null && (StyleBlendWeights.Any(w => w < 0) || StyleBlendWeights.Sum() <= 0))
+        if (NumberProblems().FirstOrDefault(reason => reason is not null) is string problem)
         {
-            throw new ArgumentException("style blend weights must be non-negative with a positive sum");
+            throw new ArgumentException(problem);
+        }
+    }
+
+    // Every floating-point setting against its range, in the order of the properties; null where a value is fine.
+    private IEnumerable<string?> NumberProblems()
+    {
+        yield return SettingLimits.Weight("content weight", ContentWeight);
+        yield return SettingLimits.Fraction("content weight blend", ContentWeightBlend);
+        yield return SettingLimits.Weight("style weight", StyleWeight);
+        yield return SettingLimits.Positive("style layer weight exponent", StyleLayerWeightExp);
+        foreach (double blend in StyleBlendWeights ?? [])
+        {
+            yield return SettingLimits.Weight("style blend weight", blend);
+        }
+
+        if (StyleBlendWeights is not null && !(StyleBlendWeights.Sum() > 0))
+        {
+            yield return "style blend weights must have a positive sum";
+        }
+
+        yield return SettingLimits.Weight("TV weight", TvWeight);
+        yield return SettingLimits.PositiveFloat32("learning rate", LearningRate);
+        yield return SettingLimits.Fraction("beta1", Beta1, openAtOne: true);
+        yield return SettingLimits.Fraction("beta2", Beta2, openAtOne: true);
+        yield return SettingLimits.PositiveFloat32("epsilon", Epsilon);
+        if (InitialNoiseBlend is double noise)
+        {
+            yield return SettingLimits.Fraction("initial noise blend", noise);
+        }
+
+        foreach (LayerWeight layer in (ContentLayers ?? []).Concat(StyleLayers ?? []))
+        {
+            yield return SettingLimits.Weight($"weight of layer {layer.Layer}", layer.Weight);
+        }
+
+        if (AverageDecay is double decay)
+        {
+            yield return SettingLimits.Fraction("the average's decay", decay, openAtZero: true, openAtOne: true);
         }
     }
 }
