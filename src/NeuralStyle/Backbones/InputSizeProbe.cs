@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using NeuralStyle.Transfer;
 using NeuralStyle.Weights.Onnx;
@@ -15,35 +16,32 @@ namespace NeuralStyle.Backbones;
 /// </remarks>
 public static class InputSizeProbe
 {
+    // Every ImageNet network takes 224x224; a network that cannot is refused with its own error, whatever it is.
+    private const int Known = 224;
     private const int LinearUpTo = 64;
-    private const int Largest = 1024;
 
     /// <summary>The smallest side (pixels) of an input that <paramref name="network"/> runs up to every layer of <paramref name="layers"/>.</summary>
-    /// <exception cref="NeuralStyleException">No input up to 1024 pixels runs (the network fails for another reason).</exception>
+    /// <exception cref="Exception">The network's own error when it cannot run a 224x224 input (it fails for another reason than size).</exception>
     public static int MinimumSide(IFeatureNetwork network, IReadOnlyCollection<string> layers)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(layers);
-        Exception? last = null;
-        int failed = 0;
-        for (int side = 1; side <= Largest; side = side < LinearUpTo ? side + 1 : side * 2)
+        if (TryRun(network, layers, Known) is Exception failure)
         {
-            last = TryRun(network, layers, side);
-            if (last is null)
-            {
-                return side <= LinearUpTo ? side : Narrow(network, layers, failed, side);
-            }
-
-            failed = side;
+            ExceptionDispatchInfo.Throw(failure);
         }
 
-        throw new InputSizeException($"the network fails on every input size up to {Largest}x{Largest}: {last!.Message.Split('\n', 2)[0]}");
-    }
+        for (int side = 1; side <= LinearUpTo; side++)
+        {
+            if (TryRun(network, layers, side) is null)
+            {
+                return side;
+            }
+        }
 
-    // Past the linear range sizes double; the smallest working side lies between the last failure and the first
-    // success (larger inputs never fail where smaller ones pass: every layer's output grows with its input).
-    private static int Narrow(IFeatureNetwork network, IReadOnlyCollection<string> layers, int failed, int works)
-    {
+        // Larger inputs never fail where smaller ones pass (every layer's output grows with its input), so the
+        // smallest working side lies between the last failure and the known size.
+        int failed = LinearUpTo, works = Known;
         while (works - failed > 1)
         {
             int middle = failed + ((works - failed) / 2);
@@ -60,8 +58,7 @@ public static class InputSizeProbe
         return works;
     }
 
-    // Null when the dry run succeeded, else why it failed; errors that are not about the input's size still end the
-    // search (at the largest size) and are reported then.
+    // Null when the dry run succeeded, else why it failed.
     private static Exception? TryRun(IFeatureNetwork network, IReadOnlyCollection<string> layers, int side)
     {
         using var noGrad = no_grad();

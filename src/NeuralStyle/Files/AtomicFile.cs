@@ -49,7 +49,7 @@ internal static class AtomicFile
 
     // .NET's messages end with the temporary file's name ("No space left on device : '/out/a.state.tmp'"); the
     // message already names the file the user knows, so only the cause is kept, on one line.
-    private static string Cause(Exception e, string temp) =>
+    internal static string Cause(Exception e, string temp) =>
         e.Message.Split('\n', 2)[0].Replace($" : '{temp}'", string.Empty, StringComparison.Ordinal).TrimEnd().TrimEnd('.');
 
     private static void TryDelete(string path)

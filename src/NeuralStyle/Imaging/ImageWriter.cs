@@ -59,7 +59,7 @@ public static class ImageWriter
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new IOException($"Cannot write '{path}': {ex.Message}", ex);
+                throw new IOException($"Cannot write '{path}': {Files.AtomicFile.Cause(ex, tempPath)}", ex);
             }
 
             beforeRename?.Invoke(tempPath);

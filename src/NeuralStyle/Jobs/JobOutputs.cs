@@ -33,8 +33,8 @@ internal static class JobOutputs
     /// an input; existing files are refused without <see cref="StyleJobSpec.Overwrite"/>; extensions are known; every
     /// directory exists and accepts a new file.
     /// </summary>
-    /// <exception cref="JobSpecException">A name clash, an existing file, an unknown extension or a missing directory.</exception>
-    /// <exception cref="IOException">A directory does not accept new files.</exception>
+    /// <exception cref="JobSpecException">A name clash, an existing file or an unknown extension.</exception>
+    /// <exception cref="IOException">A directory is missing or does not accept new files.</exception>
     public static void Check(StyleJobSpec spec)
     {
         IReadOnlyList<string> planned = PlannedImages(spec);
@@ -53,7 +53,7 @@ internal static class JobOutputs
             {
                 ImageWriter.EnsureWritable(path, overwrite: true);
             }
-            catch (Exception e) when (e is ArgumentException or DirectoryNotFoundException)
+            catch (ArgumentException e)
             {
                 throw new JobSpecException(e.Message, e);
             }
