@@ -8,9 +8,10 @@ using TorchSharp;
 namespace NeuralStyle.Jobs;
 
 /// <summary>
-/// Runs a <see cref="StyleJobSpec"/> from input files to output files: checks the outputs, reads and prepares the
-/// images, chooses and loads the backbone, checks memory, runs the scales, applies the colour options, writes the
-/// pictures, the manifest and the state, and reports every step as a <see cref="JobEvent"/>.
+/// Runs a <see cref="StyleJobSpec"/> from input files to output files: checks the outputs, reads the images' headers,
+/// chooses and loads the backbone, checks memory on the sizes the headers give, then reads and prepares the images,
+/// runs the scales, applies the colour options, writes the pictures, the manifest and the state, and reports every
+/// step as a <see cref="JobEvent"/>.
 /// </summary>
 /// <remarks>
 /// Front ends only start jobs and consume events: the console's lines and progress bar, a web view, a queue. The
@@ -50,11 +51,13 @@ public static class StyleJob
         JobOutputs.Check(spec);
         TorchRuntime.EnsureInitialized();
 
-        JobInputs inputs = JobInputs.Read(spec);
+        // Sizes first, from the headers: nothing full-size exists before the memory check in RunOn has passed.
+        ImageLimits limits = JobInputs.Limits(spec, JobMemory.BudgetFor(spec.MaxMemoryMiB));
+        JobImageSizes sizes = JobImageSizes.Measure(spec, limits);
         IFeatureNetwork network = Open(selection, spec);
         try
         {
-            return RunOn(network, selection, spec, context, inputs, started, report, clock, cancellation);
+            return RunOn(network, selection, spec, context, sizes, limits, started, report, clock, cancellation);
         }
         finally
         {
@@ -62,11 +65,12 @@ public static class StyleJob
         }
     }
 
-    private static JobFinished RunOn(IFeatureNetwork network, BackboneSelection selection, StyleJobSpec spec, JobContext context, JobInputs inputs, DateTimeOffset started, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
+    private static JobFinished RunOn(IFeatureNetwork network, BackboneSelection selection, StyleJobSpec spec, JobContext context, JobImageSizes sizes, ImageLimits limits, DateTimeOffset started, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
     {
         report(new JobStarted(network.Description, selection));
         StyleTransferSettings settings = spec.Weights.ApplyTo(spec.Settings, network.Defaults.EffectiveWeights);
-        JobMemory.Check(network, settings, inputs.Content, spec.MaxMemoryMiB, report);
+        JobMemory.Check(network, settings, sizes, spec.MaxMemoryMiB, report);
+        JobInputs inputs = JobInputs.Read(spec, limits);
         int minSize = spec.MinSize ?? StyleRecipe.MinSizeFor(inputs.Content.Width, inputs.Content.Height);
         string manifestPath = JobOutputs.ManifestFor(spec);
         var manifest = new ManifestRecorder(manifestPath, JobRecord.Create(spec, context, started, minSize, settings, network, selection));
