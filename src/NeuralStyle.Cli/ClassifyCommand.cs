@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using NeuralStyle.Runtime;
 using NeuralStyle.Imaging;
+using NeuralStyle.Transfer;
 using NeuralStyle.Zoo;
 using NeuralStyle.Zoo.ImageNet;
 using static TorchSharp.torch;
@@ -23,6 +24,7 @@ internal sealed class ClassifyCommand
     private readonly Option<int> _top = new("--top") { Description = "how many classes to show per image", HelpName = "K", DefaultValueFactory = _ => 5 };
     private readonly Option<bool> _json = new("--json") { Description = "machine-readable output" };
     private readonly Option<int> _batchSize = new("--batch-size") { Description = "images per forward pass", HelpName = "N", DefaultValueFactory = _ => 8 };
+    private readonly Option<long?> _maxPixels = new("--max-pixels") { Description = string.Create(CultureInfo.InvariantCulture, $"refuse images with more pixels than this, before decoding them: a guard against decompression bombs (default: {ImageLimits.DefaultMaxPixels})"), HelpName = "N" };
     private readonly Argument<string[]> _images = new("IMAGE") { Description = "images to classify", Arity = ArgumentArity.OneOrMore };
 
     public ClassifyCommand()
@@ -33,6 +35,7 @@ internal sealed class ClassifyCommand
         Command.Options.Add(_top);
         Command.Options.Add(_json);
         Command.Options.Add(_batchSize);
+        Command.Options.Add(_maxPixels);
         Command.Arguments.Add(_images);
     }
 
@@ -59,13 +62,22 @@ internal sealed class ClassifyCommand
             throw new UsageException($"Image {missing} does not exist.");
         }
 
+        long maxPixels = parsed.GetValue(_maxPixels) ?? ImageLimits.DefaultMaxPixels;
+        if (maxPixels <= 0)
+        {
+            throw new UsageException($"--max-pixels must be a positive integer (got {maxPixels})");
+        }
+
+        // Each image is decoded in full before it is cropped, so its decode must fit in what is free.
+        long? free = MemoryEstimator.AvailableBytes();
+        var limits = new ImageLimits { MaxPixels = maxPixels, MaxDecodeBytes = free, DecodeBudgetName = "available" };
         TorchRuntime.EnsureInitialized();
         using ZooModel model = ModelsLoading.Build(info.Name, parsed.GetValue(_weights)!);
         model.eval();
         var results = new List<ImageResult>();
         foreach (string[] batch in images.Chunk(batchSize))
         {
-            results.AddRange(Classify(model, info, batch, top));
+            results.AddRange(Classify(model, info, batch, top, limits));
         }
 
         if (parsed.GetValue(_json))
@@ -87,11 +99,11 @@ internal sealed class ClassifyCommand
     }
 
     // Every image is cropped to the model's input size, so a batch is one stacked tensor and one forward pass.
-    private static IEnumerable<ImageResult> Classify(ZooModel model, ModelInfo info, string[] paths, int top)
+    private static IEnumerable<ImageResult> Classify(ZooModel model, ModelInfo info, string[] paths, int top, ImageLimits limits)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor input = cat([.. paths.Select(path => ClassificationInput.Prepare(ImageReader.Read(path), info.Preprocessing))], 0);
+        Tensor input = cat([.. paths.Select(path => ClassificationInput.Prepare(ImageReader.Read(path, limits), info.Preprocessing))], 0);
         string what = paths.Length == 1 ? $"the {info.Preprocessing.Crop}x{info.Preprocessing.Crop} crop of {paths[0]}" : $"a batch of {paths.Length} {info.Preprocessing.Crop}x{info.Preprocessing.Crop} crops ({paths[0]} ...)";
         Tensor logits = ModelsLoading.Guard(info.Name, what, () => model.call(input));
         if (logits.dim() != 2 || logits.shape[0] != paths.Length)

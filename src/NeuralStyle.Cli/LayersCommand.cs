@@ -51,7 +51,13 @@ internal sealed class LayersCommand
 
         var aliases = ((network as OnnxFeatureNetwork)?.Aliases ?? (network as ZooFeatureNetwork)?.Aliases)?.ToDictionary(a => a.Value, a => a.Key, StringComparer.Ordinal)
             ?? new Dictionary<string, string>(StringComparer.Ordinal);
-        IReadOnlyDictionary<string, long[]> shapes = Shapes(network, width, height);
+        IReadOnlyDictionary<string, long[]> shapes = ModelsLoading.Guard(resolution.ZooModel ?? Path.GetFileName(resolution.Path), $"a {width}x{height} input", () =>
+        {
+            // Every layer's output is kept until the listing is done: refuse sizes that would not fit before running them.
+            long estimate = MemoryEstimator.EstimateForwardBytes(network, network.LayerNames, width, height, network.WeightBytes);
+            CommandMemory.EnsureFits(estimate, $"listing the layers at {width}x{height}", "use a smaller --width and --height");
+            return Shapes(network, width, height);
+        });
         var rows = network.LayerNames.Where(shapes.ContainsKey)
             .Select(name => new LayerRow(name, aliases.GetValueOrDefault(name), shapes[name]))
             .ToList();

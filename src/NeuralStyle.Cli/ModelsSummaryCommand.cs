@@ -45,6 +45,13 @@ internal sealed class ModelsSummaryCommand
 
         TorchRuntime.EnsureInitialized();
         using ZooModel model = ModelsLoading.Build(info.Name, weights: null);
+        if ((long)input.Height * input.Width > (long)info.Input.Height * info.Input.Width)
+        {
+            // The summary keeps every module's output until it is done: refuse inputs that would not fit before running them.
+            long estimate = SummaryMemory.EstimateBytes(model, info.Input, input);
+            CommandMemory.EnsureFits(estimate, $"summarising {info.Name} at {input}", "use a smaller --input-size");
+        }
+
         ModelSummary summary = ModelsLoading.Guard(info.Name, $"a {input} input", () => ModelSummary.Create(model, input));
         if (parsed.GetValue(_json))
         {

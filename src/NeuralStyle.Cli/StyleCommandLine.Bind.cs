@@ -53,6 +53,12 @@ internal sealed partial class StyleCommandLine
             StyleFlagValues.Positive(name, value);
         }
 
+        long? maxPixels = result.GetValue(_maxPixels);
+        if (maxPixels is <= 0)
+        {
+            throw new UsageException($"--max-pixels must be a positive integer (got {maxPixels})");
+        }
+
         bool recipeGiven = result.GetResult(_recipe) is { Implicit: false };
         bool seedRecipe = result.GetValue(_recipe) == "seed";
         OptimizerKind optimizer = resumed is not null && result.GetResult(_optimizer) is not { Implicit: false }
@@ -109,6 +115,7 @@ internal sealed partial class StyleCommandLine
             Pooling = resumed is not null && result.GetResult(_pooling) is not { Implicit: false } ? resumed.Pooling : result.GetValue(_pooling) == "avg" ? PoolingMode.Avg : PoolingMode.Max,
             Overwrite = resumed is not null || result.GetValue(_overwrite),
             MaxMemoryMiB = Pick(_maxMemory, r => r.MaxMemoryMiB),
+            MaxPixels = Pick(_maxPixels, r => r.MaxPixels) ?? ImageLimits.DefaultMaxPixels,
             Scales = result.GetValue(_scales) ?? (resumed is not null && !recipeGiven ? resumed.Scales : seedRecipe ? 1 : StyleRecipe.DefaultScales),
             MinSize = Pick(_minSize, r => r.MinSize),
             CoarseIterations = Pick(_coarseIterations, r => r.CoarseIterations),

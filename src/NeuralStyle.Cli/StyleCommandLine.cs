@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using NeuralStyle.Backbones;
+using NeuralStyle.Imaging;
 using NeuralStyle.Jobs;
 using NeuralStyle.Transfer;
 
@@ -51,6 +53,7 @@ internal sealed partial class StyleCommandLine
     private readonly Option<int> _coarseIterations = WithDefault("--coarse-iterations", "iterations of every coarser scale", "N", StyleRecipe.DefaultCoarseIterations);
     private readonly Option<int?> _minSize = Optional<int?>("--min-size", "long side of the coarsest scale in pixels; sizes grow geometrically to the output size (default: a quarter of the output's long side, at least 64)", "PX");
     private readonly Option<int?> _maxMemory = Optional<int?>("--max-memory", "refuse to start when the estimated peak memory exceeds this many MiB (default: the memory available now)", "MIB");
+    private readonly Option<long?> _maxPixels = Optional<long?>("--max-pixels", string.Create(CultureInfo.InvariantCulture, $"refuse input images with more pixels than this, before decoding them: a guard against decompression bombs (default: {ImageLimits.DefaultMaxPixels}, where Pillow refuses)"), "N");
     private readonly Option<string?> _smoothing = Optional<string?>("--smoothing", "activation smoothing before the losses: swag or none (default: none for VGG, swag for other backbones)", "SMOOTHING");
 
     /// <summary>The options; with <paramref name="resuming"/> (--resume) the content, styles and output come from the recorded run, so none is required.</summary>
@@ -71,7 +74,7 @@ internal sealed partial class StyleCommandLine
             _content, _styles, _output, _checkpointOutput, _iterations, _width, _styleScales, _network, _weights, _contentWeight,
             _contentWeightBlend, _styleWeight, _styleLayerWeightExp, _styleBlendWeights, _tvWeight, _learningRate,
             _beta1, _beta2, _epsilon, _initial, _initialNoiseblend, _preserveColors, _pooling, _printIterations,
-            _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _styleLoss, _colorTransfer, _luminanceOnly, _recipe, _optimizer,
+            _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _maxPixels, _styleLoss, _colorTransfer, _luminanceOnly, _recipe, _optimizer,
             _lbfgsHistory, _lbfgsLineSearch, _average, _resume, _scales, _coarseIterations, _minSize,
         })
         {

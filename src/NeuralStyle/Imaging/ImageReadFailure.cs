@@ -21,6 +21,9 @@ public enum ImageReadFailure
     /// <summary>The format was recognised but the data is truncated or corrupt.</summary>
     Corrupt,
 
-    /// <summary>The image is too large to hold in memory as one array.</summary>
+    /// <summary>Decoding the image would take more memory than one array holds or than the caller allows.</summary>
     TooLarge,
+
+    /// <summary>The image has more pixels than the decompression-bomb guard allows (<see cref="ImageLimits.MaxPixels"/>).</summary>
+    TooManyPixels,
 }

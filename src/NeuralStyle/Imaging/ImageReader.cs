@@ -8,40 +8,20 @@ namespace NeuralStyle.Imaging;
 /// grey is replicated, palettes are expanded, alpha is dropped with the colour channels kept as stored
 /// (not premultiplied), 16-bit samples are reduced to 8 bits, and GIFs give their first frame.
 /// Unlike the original, the EXIF orientation is applied, so photos come out the way viewers show them.
+/// The header's size is checked against <see cref="ImageLimits"/> before any pixel buffer is allocated, and
+/// <see cref="ReadHeader(string)"/> gives the size alone, so callers can plan (and refuse) before decoding.
 /// </remarks>
 public static class ImageReader
 {
-    /// <summary>Reads and decodes the image file at <paramref name="path"/>.</summary>
-    /// <exception cref="ImageReadException">The file is missing, unreadable, not an image, or corrupt.</exception>
-    public static RgbImage Read(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (Directory.Exists(path))
-        {
-            throw new ImageReadException(path, ImageReadFailure.NotAFile, $"'{path}' is a directory, not an image file.");
-        }
-
-        byte[] data;
-        try
-        {
-            data = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ImageReadException(path, ImageReadFailure.NotFound, $"Image file '{path}' does not exist.", ex);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ImageReadException(
-                path, ImageReadFailure.Unreadable, $"Image file '{path}' cannot be read: {ex.Message}", ex);
-        }
-
-        return Decode(data, path);
-    }
+    /// <summary>Reads and decodes the image file at <paramref name="path"/>, after checking its header against <paramref name="limits"/>.</summary>
+    /// <param name="path">The image file.</param>
+    /// <param name="limits">Size limits checked before decoding; null for <see cref="ImageLimits.Default"/>.</param>
+    /// <exception cref="ImageReadException">The file is missing, unreadable, not an image, corrupt, or over a limit.</exception>
+    public static RgbImage Read(string path, ImageLimits? limits = null) => Decode(Load(path), path, limits ?? ImageLimits.Default);
 
     /// <summary>Reads the rest of <paramref name="stream"/> and decodes it; <paramref name="name"/> is used in error messages.</summary>
-    /// <exception cref="ImageReadException">The data is not an image or is corrupt.</exception>
-    public static RgbImage Read(Stream stream, string name)
+    /// <exception cref="ImageReadException">The data is not an image, is corrupt, or is over a limit.</exception>
+    public static RgbImage Read(Stream stream, string name, ImageLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(name);
@@ -56,19 +36,63 @@ public static class ImageReader
                 name, ImageReadFailure.Unreadable, $"Image '{name}' cannot be read: {ex.Message}", ex);
         }
 
-        return Decode(copy.ToArray(), name);
+        return Decode(copy.ToArray(), name, limits ?? ImageLimits.Default);
     }
 
     /// <summary>Decodes an encoded image held in memory; <paramref name="name"/> is used in error messages.</summary>
-    /// <exception cref="ImageReadException">The data is not an image or is corrupt.</exception>
-    public static RgbImage Read(byte[] data, string name)
+    /// <exception cref="ImageReadException">The data is not an image, is corrupt, or is over a limit.</exception>
+    public static RgbImage Read(byte[] data, string name, ImageLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(name);
-        return Decode(data, name);
+        return Decode(data, name, limits ?? ImageLimits.Default);
     }
 
-    private static RgbImage Decode(byte[] data, string name)
+    /// <summary>Reads the header of the image file at <paramref name="path"/>: its size as shown, without decoding any pixel.</summary>
+    /// <exception cref="ImageReadException">The file is missing, unreadable, not an image, or its header is corrupt.</exception>
+    public static ImageHeader ReadHeader(string path)
+    {
+        byte[] data = Load(path);
+        using SKCodec codec = Open(data, path);
+        return HeaderOf(codec);
+    }
+
+    /// <summary>Reads the header of an encoded image held in memory, without decoding any pixel.</summary>
+    /// <exception cref="ImageReadException">The data is not an image or its header is corrupt.</exception>
+    public static ImageHeader ReadHeader(byte[] data, string name)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(name);
+        using SKCodec codec = Open(data, name);
+        return HeaderOf(codec);
+    }
+
+    private static byte[] Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+        {
+            throw new ImageReadException(path, ImageReadFailure.NotAFile, $"'{path}' is a directory, not an image file.");
+        }
+
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ImageReadException(path, ImageReadFailure.NotFound, $"Image file '{path}' does not exist.", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageReadException(
+                path, ImageReadFailure.Unreadable, $"Image file '{path}' cannot be read: {ex.Message}", ex);
+        }
+    }
+
+    // Creating a codec reads the header only (PNG: the chunks before the image data; JPEG: the markers before the
+    // scan); pixels are decoded by GetPixels.
+    private static SKCodec Open(byte[] data, string name)
     {
         if (data.Length == 0)
         {
@@ -79,7 +103,7 @@ public static class ImageReader
         // to read or skip absurd lengths, and SkiaSharp's managed-stream callback then throws an
         // OverflowException that cannot unwind through Skia's native frames and terminates the process
         // (found by the fuzz test). The codec takes ownership of the stream.
-        using var codec = SKCodec.Create(new SKMemoryStream(data), out var createResult);
+        SKCodec? codec = SKCodec.Create(new SKMemoryStream(data), out var createResult);
         if (codec is null)
         {
             throw createResult == SKCodecResult.Unimplemented
@@ -90,19 +114,33 @@ public static class ImageReader
                 : Corrupt(name, createResult);
         }
 
-        var width = codec.Info.Width;
-        var height = codec.Info.Height;
-        if (width <= 0 || height <= 0)
+        if (codec.Info.Width <= 0 || codec.Info.Height <= 0)
         {
+            var (width, height) = (codec.Info.Width, codec.Info.Height);
+            codec.Dispose();
             throw new ImageReadException(
                 name, ImageReadFailure.Corrupt, $"Image file '{name}' is truncated or corrupt (size {width}x{height}).");
         }
 
-        if ((long)width * height * 4 > Array.MaxLength)
-        {
-            throw new ImageReadException(
-                name, ImageReadFailure.TooLarge, $"Image file '{name}' is too large to load ({width}x{height} pixels).");
-        }
+        return codec;
+    }
+
+    private static ImageHeader HeaderOf(SKCodec codec)
+    {
+        bool rotated = Rotates(codec.EncodedOrigin);
+        return rotated
+            ? new ImageHeader(codec.Info.Height, codec.Info.Width, true)
+            : new ImageHeader(codec.Info.Width, codec.Info.Height, false);
+    }
+
+    private static RgbImage Decode(byte[] data, string name, ImageLimits limits)
+    {
+        using SKCodec codec = Open(data, name);
+
+        // Nothing is allocated for the pixels before the header's size has passed the limits.
+        limits.Check(HeaderOf(codec), name);
+        var width = codec.Info.Width;
+        var height = codec.Info.Height;
 
         // Unpremul keeps semi-transparent pixels' colours as stored (what PIL's convert('RGB') does);
         // the default premultiplied decode would darken them towards black.
@@ -116,6 +154,11 @@ public static class ImageReader
 
         return Orient(rgba, width, height, codec.EncodedOrigin);
     }
+
+    // The origin names where the stored first row / first column belong on screen; for the four
+    // "Left*"/"Right*" cases the stored rows become columns, so width and height swap.
+    private static bool Rotates(SKEncodedOrigin origin) =>
+        origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
 
     private static ImageReadException Corrupt(string name, SKCodecResult result) =>
         new(name, ImageReadFailure.Corrupt, $"Image file '{name}' is truncated or corrupt ({Describe(result)}).");
@@ -131,10 +174,7 @@ public static class ImageReader
     /// <summary>Drops alpha and applies the EXIF orientation while converting RGBA bytes to float RGB.</summary>
     private static RgbImage Orient(byte[] rgba, int storedWidth, int storedHeight, SKEncodedOrigin origin)
     {
-        // The origin names where the stored first row / first column belong on screen; for the four
-        // "Left*"/"Right*" cases the stored rows become columns, so width and height swap.
-        var swaps = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop
-            or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        var swaps = Rotates(origin);
         var width = swaps ? storedHeight : storedWidth;
         var height = swaps ? storedWidth : storedHeight;
         var pixels = new float[RgbImage.PixelCount(width, height)];

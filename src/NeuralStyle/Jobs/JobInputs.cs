@@ -10,17 +10,22 @@ namespace NeuralStyle.Jobs;
 /// <param name="Original">The sized content in colour, for recombining the result's colours.</param>
 internal sealed record JobInputs(RgbImage Content, IReadOnlyList<RgbImage> Styles, RgbImage? Initial, RgbImage Original)
 {
-    public static JobInputs Read(StyleJobSpec spec)
+    /// <summary>The limits every input image is read with: the spec's pixel limit, and <paramref name="budget"/> for one decode.</summary>
+    public static ImageLimits Limits(StyleJobSpec spec, JobMemory.Budget? budget) =>
+        new() { MaxPixels = spec.MaxPixels, MaxDecodeBytes = budget?.Bytes, DecodeBudgetName = budget?.Name ?? "allowed" };
+
+    /// <summary>Decodes and sizes the images; the job has checked their headers (<see cref="JobImageSizes"/>) and the memory first.</summary>
+    public static JobInputs Read(StyleJobSpec spec, ImageLimits limits)
     {
-        RgbImage content = ImageSizing.Content(ImageReader.Read(spec.Content), spec.Width);
+        RgbImage content = ImageSizing.Content(ImageReader.Read(spec.Content, limits), spec.Width);
         List<RgbImage> styles = [];
         for (int i = 0; i < spec.Styles.Count; i++)
         {
             double scale = spec.StyleScales?[i] ?? 1.0;
-            styles.Add(ImageSizing.Style(ImageReader.Read(spec.Styles[i]), content, scale));
+            styles.Add(ImageSizing.Style(ImageReader.Read(spec.Styles[i], limits), content, scale));
         }
 
-        RgbImage? initial = spec.Initial is null ? null : ImageSizing.Initial(ImageReader.Read(spec.Initial), content);
+        RgbImage? initial = spec.Initial is null ? null : ImageSizing.Initial(ImageReader.Read(spec.Initial, limits), content);
         RgbImage original = content;
         if (spec.ColorTransfer is ColorTransferMethod method)
         {

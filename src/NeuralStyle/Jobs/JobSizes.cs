@@ -24,13 +24,13 @@ internal static class JobSizes
     /// <see cref="JobScales"/>), so they need no check.
     /// </summary>
     /// <exception cref="JobSpecException">An image is too small, with the option that makes it larger.</exception>
-    public static void Check(int side, StyleJobSpec spec, JobInputs inputs, IReadOnlyList<ScaleStep> plan)
+    public static void Check(int side, StyleJobSpec spec, JobImageSizes sizes, IReadOnlyList<ScaleStep> plan)
     {
         string needs = $"the network needs at least {side}x{side} pixels for the layers in use";
-        RgbImage content = inputs.Content;
-        if (TooSmall(content.Width, content.Height, side))
+        (int width, int height) = sizes.Content;
+        if (TooSmall(width, height, side))
         {
-            throw new JobSpecException($"the content image {spec.Content} is {content.Width}x{content.Height} pixels{(spec.Width is null ? "" : " after --width")}; {needs}: use a larger --width");
+            throw new JobSpecException($"the content image {spec.Content} is {width}x{height} pixels{(spec.Width is null ? "" : " after --width")}; {needs}: use a larger --width");
         }
 
         ScaleStep coarsest = plan[0];
@@ -39,12 +39,12 @@ internal static class JobSizes
             throw new JobSpecException($"the coarsest scale (1 of {plan.Count}) is {coarsest.Width}x{coarsest.Height} pixels; {needs}: use a larger --min-size or fewer --scales");
         }
 
-        for (int i = 0; i < inputs.Styles.Count; i++)
+        for (int i = 0; i < sizes.Styles.Count; i++)
         {
-            RgbImage style = inputs.Styles[i];
-            if (TooSmall(style.Width, style.Height, side))
+            (int w, int h) = sizes.Styles[i];
+            if (TooSmall(w, h, side))
             {
-                throw new JobSpecException($"the style image {spec.Styles[i]} is {style.Width}x{style.Height} pixels after scaling to the content's width{(spec.StyleScales is null ? "" : " and --style-scales")}; {needs}: use a larger --style-scales or a larger style image");
+                throw new JobSpecException($"the style image {spec.Styles[i]} is {w}x{h} pixels after scaling to the content's width{(spec.StyleScales is null ? "" : " and --style-scales")}; {needs}: use a larger --style-scales or a larger style image");
             }
         }
     }

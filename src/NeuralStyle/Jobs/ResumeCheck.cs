@@ -44,7 +44,7 @@ internal static class ResumeCheck
     }
 
     /// <summary>The origin this run records in every state it writes.</summary>
-    public static TransferStateOrigin OriginOf(string networkSha256, BackboneSelection selection, StyleJobSpec spec, StyleTransferSettings settings, BackboneDefaults defaults, RgbImage content)
+    public static TransferStateOrigin OriginOf(string networkSha256, BackboneSelection selection, StyleJobSpec spec, StyleTransferSettings settings, BackboneDefaults defaults, (int Width, int Height) content)
     {
         var options = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {

@@ -8,9 +8,10 @@ using TorchSharp;
 namespace NeuralStyle.Jobs;
 
 /// <summary>
-/// Runs a <see cref="StyleJobSpec"/> from input files to output files: checks the outputs, reads and prepares the
-/// images, chooses and loads the backbone, checks memory, runs the scales, applies the colour options, writes the
-/// pictures, the manifest and the state, and reports every step as a <see cref="JobEvent"/>.
+/// Runs a <see cref="StyleJobSpec"/> from input files to output files: checks the outputs, reads the images' headers,
+/// chooses and loads the backbone, checks memory on the sizes the headers give, then reads and prepares the images,
+/// runs the scales, applies the colour options, writes the pictures, the manifest and the state, and reports every
+/// step as a <see cref="JobEvent"/>.
 /// </summary>
 /// <remarks>
 /// Front ends only start jobs and consume events: the console's lines and progress bar, a web view, a queue. The
@@ -55,12 +56,15 @@ public static class StyleJob
         // are read and the network is loaded; the rest of the match needs both (see ResumeCheck).
         string networkSha256 = ManifestRecorder.Sha256Of(selection.Path);
         using TransferState? resume = context.ResumeState is null ? null : ResumeCheck.Load(context.ResumeState, networkSha256, selection.Path);
-        JobInputs inputs = JobInputs.Read(spec);
-        JobOutputs.CheckSpace(spec, spec.Settings, inputs.Content.Width, inputs.Content.Height);
+
+        // Sizes first, from the headers: nothing full-size exists before the memory check in RunOn has passed.
+        ImageLimits limits = JobInputs.Limits(spec, JobMemory.BudgetFor(spec.MaxMemoryMiB));
+        JobImageSizes sizes = JobImageSizes.Measure(spec, limits);
+        JobOutputs.CheckSpace(spec, spec.Settings, sizes.Content.Width, sizes.Content.Height);
         IFeatureNetwork network = Open(selection, spec);
         try
         {
-            return RunOn(network, selection, networkSha256, spec, context, inputs, resume, started, report, clock, cancellation);
+            return RunOn(network, selection, networkSha256, spec, context, sizes, limits, resume, started, report, clock, cancellation);
         }
         finally
         {
@@ -68,10 +72,10 @@ public static class StyleJob
         }
     }
 
-    private static JobFinished RunOn(IFeatureNetwork network, BackboneSelection selection, string networkSha256, StyleJobSpec spec, JobContext context, JobInputs inputs, TransferState? resume, DateTimeOffset started, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
+    private static JobFinished RunOn(IFeatureNetwork network, BackboneSelection selection, string networkSha256, StyleJobSpec spec, JobContext context, JobImageSizes sizes, ImageLimits limits, TransferState? resume, DateTimeOffset started, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
     {
         StyleTransferSettings settings = spec.Weights.ApplyTo(spec.Settings, network.Defaults.EffectiveWeights);
-        TransferStateOrigin origin = ResumeCheck.OriginOf(networkSha256, selection, spec, settings, network.Defaults, inputs.Content);
+        TransferStateOrigin origin = ResumeCheck.OriginOf(networkSha256, selection, spec, settings, network.Defaults, sizes.Content);
         if (resume is not null)
         {
             ResumeCheck.Matches(context.ResumeState!, resume.Origin!, origin);
@@ -80,13 +84,15 @@ public static class StyleJob
         }
 
         report(new JobStarted(network.Description, selection));
-        int minSize = spec.MinSize ?? StyleRecipe.MinSizeFor(inputs.Content.Width, inputs.Content.Height);
-        IReadOnlyList<ScaleStep> plan = MultiScaleSchedule.Plan(inputs.Content.Width, inputs.Content.Height, spec.Scales, minSize, settings.Iterations, spec.CoarseIterations);
+        (int width, int height) = sizes.Content;
+        int minSize = spec.MinSize ?? StyleRecipe.MinSizeFor(width, height);
+        IReadOnlyList<ScaleStep> plan = MultiScaleSchedule.Plan(width, height, spec.Scales, minSize, settings.Iterations, spec.CoarseIterations);
 
-        // Sizes first: the memory estimate runs the network (on meta tensors) at the content's size.
+        // Sizes first: the memory estimate runs the network (on meta tensors) at reduced sizes of the content's.
         int minimumSide = JobSizes.MinimumSide(network, settings);
-        JobSizes.Check(minimumSide, spec, inputs, plan);
-        JobMemory.Check(network, settings, inputs.Content, spec.MaxMemoryMiB, report);
+        JobSizes.Check(minimumSide, spec, sizes, plan);
+        JobMemory.Check(network, settings, sizes, spec.MaxMemoryMiB, report);
+        JobInputs inputs = JobInputs.Read(spec, limits);
         string manifestPath = JobOutputs.ManifestFor(spec);
         var manifest = new ManifestRecorder(manifestPath, JobRecord.Create(spec, context, started, minSize, settings, network, selection, networkSha256), origin);
 

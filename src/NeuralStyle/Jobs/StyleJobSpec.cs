@@ -52,6 +52,9 @@ public sealed record StyleJobSpec
     /// <summary>A memory limit in MiB for the estimate; null = what the system has available.</summary>
     public int? MaxMemoryMiB { get; init; }
 
+    /// <summary>Input images with more pixels than this are refused before decoding (a decompression-bomb guard; see <see cref="ImageLimits.DefaultMaxPixels"/>).</summary>
+    public long MaxPixels { get; init; } = ImageLimits.DefaultMaxPixels;
+
     /// <summary>Coarse-to-fine scales (1 = the seed's single scale).</summary>
     public int Scales { get; init; } = 1;
 

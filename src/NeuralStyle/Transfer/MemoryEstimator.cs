@@ -5,8 +5,10 @@ namespace NeuralStyle.Transfer;
 /// <summary>Predicts a run's peak resident memory before it starts, so that a run that cannot fit is refused early.</summary>
 /// <remarks>
 /// Activation sizes grow linearly with pixels, so the network is run once without gradients on a small copy of the
-/// input (at most 64k pixels) and the element counts are scaled up. The coefficients were fitted to measured peaks
-/// (VmHWM) of runs on this machine; see README, "Memory". The estimate errs on the high side.
+/// input (about 64k pixels) and the element counts are scaled up. The coefficients were fitted to measured peaks
+/// (VmHWM) of runs on this machine; see README, "Memory". The estimate errs on the high side. Only sizes are needed:
+/// it runs before any full-size image or tensor exists, and any size is safe to ask about (absurd ones saturate at
+/// <see cref="long.MaxValue"/> instead of overflowing).
 /// </remarks>
 public static class MemoryEstimator
 {
@@ -21,6 +23,23 @@ public static class MemoryEstimator
     /// </remarks>
     public const double BytesPerActivationElement = 8.5;
 
+    /// <summary>Bytes per activation element of a forward pass without gradients that keeps every output until it ends (style targets, layer listings).</summary>
+    /// <remarks>
+    /// The float32 output itself, plus LibTorch's scratch and the outputs of unnamed operations between named layers.
+    /// Fitted to the slope of measured peaks (VmHWM) of the tiny VGG computing the targets of styles of 1.3 and 5.2
+    /// megapixels: 4.5 bytes per element there. Backbones that free results no later layer reads cost less: the
+    /// bundled ResNet-18 measured about 1.8 (styles of 1 and 2.4 megapixels), so the estimate is high for it.
+    /// </remarks>
+    public const double BytesPerForwardElement = 5;
+
+    // The probe keeps the aspect with about this many pixels, and no side shorter than ShortestProbeSide (or the
+    // image's own side, if shorter): networks that downsample 32-fold need some height left at their last stage.
+    private const double ProbePixels = 65536;
+    private const int ShortestProbeSide = 64;
+
+    /// <summary>Bytes of a <paramref name="width"/> x <paramref name="height"/> float RGB image (an <c>RgbImage</c> or the network's input).</summary>
+    public static long ImageBytes(int width, int height) => Saturate(12.0 * width * height);
+
     /// <summary>Estimates the peak for optimising a <paramref name="width"/> x <paramref name="height"/> image.</summary>
     /// <param name="network">The backbone, already loaded.</param>
     /// <param name="layersInUse">The layers the losses read (evaluation stops after the deepest).</param>
@@ -30,11 +49,23 @@ public static class MemoryEstimator
     /// <param name="imageCopies">Image-sized tensors the optimiser keeps (Adam: 2 moments; L-BFGS: 2 per history pair).</param>
     public static long EstimateBytes(IFeatureNetwork network, IReadOnlyCollection<string> layersInUse, int width, int height, long weightBytes, int imageCopies)
     {
-        double scale = Math.Min(1.0, Math.Sqrt(65536.0 / ((double)width * height)));
-        int w = Math.Max(8, (int)(width * scale)), h = Math.Max(8, (int)(height * scale));
-        double activationElements = ActivationElements(network, layersInUse, w, h) * ((double)width * height / ((double)w * h));
-        long image = 3L * width * height * 4;
-        return BaselineBytes + weightBytes + (long)(activationElements * BytesPerActivationElement) + (image * (4 + imageCopies));
+        double activations = ActivationElements(network, layersInUse, width, height);
+        double image = 12.0 * width * height;
+        return Saturate(BaselineBytes + (double)weightBytes + (activations * BytesPerActivationElement) + (image * (4 + imageCopies)));
+    }
+
+    /// <summary>Estimates the peak of one forward pass without gradients up to the deepest of <paramref name="layers"/>, every output kept.</summary>
+    /// <param name="network">The backbone, already loaded.</param>
+    /// <param name="layers">The layers wanted (evaluation stops after the deepest).</param>
+    /// <param name="width">Input width.</param>
+    /// <param name="height">Input height.</param>
+    /// <param name="weightBytes">Memory the loaded weights take.</param>
+    public static long EstimateForwardBytes(IFeatureNetwork network, IReadOnlyCollection<string> layers, int width, int height, long weightBytes)
+    {
+        double activations = ActivationElements(network, layers, width, height);
+        // The image and the network's input made from it.
+        double image = 12.0 * width * height;
+        return Saturate(BaselineBytes + (double)weightBytes + (activations * BytesPerForwardElement) + (2 * image));
     }
 
     /// <summary>Memory the operating system says is available now (MemAvailable), or null where it cannot tell.</summary>
@@ -51,15 +82,41 @@ public static class MemoryEstimator
         }
     }
 
-    // Every value evaluated up to the deepest layer in use, as element counts at the small size.
-    private static double ActivationElements(IFeatureNetwork network, IReadOnlyCollection<string> layersInUse, int width, int height)
+    /// <summary>A byte count computed in double, as a long; beyond <see cref="long.MaxValue"/> it stays there.</summary>
+    public static long Saturate(double bytes) => bytes >= long.MaxValue ? long.MaxValue : (long)Math.Ceiling(bytes);
+
+    /// <summary>The size the network is run at for an estimate at <paramref name="width"/> x <paramref name="height"/>.</summary>
+    internal static (int Width, int Height) ProbeSize(int width, int height)
     {
-        int deepest = layersInUse.Max(l => IndexOf(network, l));
+        double scale = Math.Min(1.0, Math.Sqrt(ProbePixels / ((double)width * height)));
+        int w = Math.Max((int)(width * scale), Math.Min(width, ShortestProbeSide));
+        int h = Math.Max((int)(height * scale), Math.Min(height, ShortestProbeSide));
+        // A long thin image: the short side was held up, so shorten the long one to keep the probe small.
+        if (w > h)
+        {
+            w = Math.Min(w, Math.Max(h, (int)(ProbePixels / h)));
+        }
+        else
+        {
+            h = Math.Min(h, Math.Max(w, (int)(ProbePixels / w)));
+        }
+
+        return (w, h);
+    }
+
+    // Every value evaluated up to the deepest layer wanted, as element counts at the probe size scaled to the full size.
+    private static double ActivationElements(IFeatureNetwork network, IReadOnlyCollection<string> layers, int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        (int w, int h) = ProbeSize(width, height);
+        int deepest = layers.Max(l => IndexOf(network, l));
         string[] evaluated = [.. network.LayerNames.Take(deepest + 1)];
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using Tensor input = zeros(1, 3, height, width);
-        return network.Extract(input, evaluated).Values.Sum(t => (double)t.numel());
+        using Tensor input = zeros(1, 3, h, w);
+        double atProbe = network.Extract(input, evaluated).Values.Sum(t => (double)t.numel());
+        return atProbe * ((double)width * height / ((double)w * h));
     }
 
     private static int IndexOf(IFeatureNetwork network, string layer)
