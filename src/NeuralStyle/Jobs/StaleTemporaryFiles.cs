@@ -4,7 +4,7 @@ using NeuralStyle.Files;
 namespace NeuralStyle.Jobs;
 
 /// <summary>
-/// Removes the temporary files a killed run of the same outputs left behind, when a run resumes: files that are
+/// Removes the temporary files a killed run of the same outputs left behind, when a run starts or resumes: files that are
 /// provably that run's, by exact name or by the exact pattern of its own temporary names, and nothing else.
 /// </summary>
 /// <remarks>

@@ -79,9 +79,11 @@ public static class StyleJob
         if (resume is not null)
         {
             ResumeCheck.Matches(context.ResumeState!, resume.Origin!, origin);
-            // Only now that the run will go on: a refused resume changes nothing on the disk.
-            StaleTemporaryFiles.Remove(spec, context);
         }
+
+        // Only now that the run will go on (a refused resume changes nothing on the disk): what a killed run of the
+        // same outputs left, whether this run resumes it or starts again.
+        StaleTemporaryFiles.Remove(spec, context);
 
         report(new JobStarted(network.Description, selection));
         (int width, int height) = sizes.Content;
@@ -102,7 +104,7 @@ public static class StyleJob
         }
         catch (NonFiniteLossException e)
         {
-            NonFiniteLossException stopped = e.WithOutcome(KeepBest(spec, inputs, e, report));
+            NonFiniteLossException stopped = e.WithOutcome(JobRescue.KeepBest(spec, inputs, e, report));
             manifest.Fail(stopped.Message);
             throw stopped;
         }
@@ -139,25 +141,6 @@ public static class StyleJob
         }
 
         return new JobFinished(Path.GetFullPath(spec.Output), Path.GetFullPath(manifestPath), clock.Elapsed);
-    }
-
-    // After a non-finite loss: the best finite image so far (from a coarser scale, enlarged to the output's size)
-    // becomes the output, so the work done is not lost; says what happened, for the error line.
-    private static string KeepBest(StyleJobSpec spec, JobInputs inputs, NonFiniteLossException e, Action<JobEvent> report)
-    {
-        if (e.BestImage is not RgbImage best)
-        {
-            return "no finite image to keep, nothing was written";
-        }
-
-        RgbImage sized = best.Width == inputs.Content.Width && best.Height == inputs.Content.Height
-            ? best
-            : ImageResizer.Resize(best, inputs.Content.Width, inputs.Content.Height);
-        RgbImage picture = inputs.Finish(spec, sized);
-        ImageWriter.Write(picture, spec.Output, overwrite: spec.Overwrite);
-        report(new PictureProduced(picture, null, spec.Output, e.BestLoss, TimeSpan.Zero));
-        string scale = ReferenceEquals(sized, best) ? "" : $" at {best.Width}x{best.Height}, enlarged";
-        return $"the best finite image so far (iteration {e.BestIteration}{scale}, loss {e.BestLoss:G6}) was written to {spec.Output}";
     }
 
     // A picture of the final scale: colours finished, written where the spec says, recorded with the state.

@@ -74,33 +74,7 @@ public partial class QuietConsoleTests(ITestOutputHelper log)
     [GeneratedRegex(@"^(Iteration \d+/\d+|  (content|style|tv|total) loss: \S+|Scale \d+/\d+: \d+x\d+, \d+ iterations)$")]
     private static partial Regex Documented();
 
-    private static (int Code, string Stdout, string Stderr) RunCli(params string[] args) => RunCli(new Dictionary<string, string>(), args);
+    private static (int Code, string Stdout, string Stderr) RunCli(params string[] args) => CliProcess.Run(args);
 
-    private static (int Code, string Stdout, string Stderr) RunCli(Dictionary<string, string> environment, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "neural-style.dll"));
-        foreach (string a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        // The defaults a user has: no log-level variable of ours or LibTorch's.
-        start.Environment.Remove("TORCH_CPP_LOG_LEVEL");
-        start.Environment.Remove("NEURALSTYLE_ONEDNN");
-        foreach ((string name, string value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("neural-style did not finish within 3 minutes");
-        }
-
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Code, string Stdout, string Stderr) RunCli(Dictionary<string, string> environment, params string[] args) => CliProcess.Run(environment, args);
 }

@@ -65,4 +65,23 @@ public class OutputChecksTests
         Assert.Matches(@"^neural-style: error: not enough disk space for the output files on .*: the run needs up to \d+ MiB \(the images and the state to resume from\) but 1 MiB are free$", run.ErrorLines.Single());
         Assert.Empty(Directory.GetFileSystemEntries(disk.Path));
     }
+
+    [Fact]
+    public void A_new_run_of_the_same_outputs_removes_what_a_killed_run_left()
+    {
+        // Before: the image temporaries (random names) of a run killed while writing stayed forever.
+        using var temp = new TempDirectory();
+        string guid = Guid.NewGuid().ToString("N");
+        string[] stale = [temp.File("o.state.tmp"), temp.File("o.json.tmp"), temp.File($".o.png.{guid}.tmp"), temp.File($".ck0.png.{guid}.tmp")];
+        string[] others = [temp.File($".other.png.{guid}.tmp"), temp.File("notes.tmp")];
+        foreach (string file in stale.Concat(others))
+        {
+            File.WriteAllText(file, "left by a killed run");
+        }
+
+        CliRun run = CliRun.Invoke(Run(temp.File("o.png"), "--checkpoint-output", temp.File("ck%s.png"), "--checkpoint-iterations", "2"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.All(stale, f => Assert.False(File.Exists(f), $"{f} was left"));
+        Assert.All(others, f => Assert.True(File.Exists(f), $"{f} was removed"));
+    }
 }
