@@ -65,7 +65,7 @@ public static class MatConvNetVgg
                 layers.Add(new VggLayer(layer.Name, VggLayerKind.Convolution, weight, bias));
                 if ((NonFiniteValues.Describe(weight) is string w ? ("weights", w) : NonFiniteValues.Describe(bias) is string b ? ("biases", b) : default) is (string part, string what))
                 {
-                    throw new NetworkFormatException(path, $"layer '{layer.Name}': {what} of its {part}: {NonFiniteValues.Advice}");
+                    throw new NetworkFormatException(path, $"layer '{layer.Name}', {part}: {what}: {NonFiniteValues.Advice}");
                 }
 
                 channels = d[3];

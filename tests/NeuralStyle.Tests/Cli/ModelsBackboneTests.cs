@@ -106,4 +106,15 @@ public class ModelsBackboneTests(ModelsSqueezeNetReference reference) : IClassFi
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.True(File.Exists(temp.File("o.png")));
     }
+
+    [Fact]
+    public void A_one_pixel_style_image_is_scaled_to_the_contents_width_and_runs()
+    {
+        using var temp = new TempDirectory();
+        ImageWriter.Write(new RgbImage(1, 1, [200f, 120f, 40f]), temp.File("dot.png"), overwrite: false);
+        CliRun run = CliRun.Invoke("--network", "squeezenet1_1", "--weights", reference.Run.StateDict, "--content", Fixtures.Example("chelsea.png"),
+            "--styles", temp.File("dot.png"), "--width", "64", "--iterations", "2", "--scales", "1", "--output", temp.File("o.png"), "--threads", "1");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.True(File.Exists(temp.File("o.png")));
+    }
 }

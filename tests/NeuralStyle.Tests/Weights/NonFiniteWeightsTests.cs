@@ -45,7 +45,7 @@ public class NonFiniteWeightsTests
         using var temp = new TempDirectory();
         string path = DamagedMat(temp, "conv2_1", _ => 0x7FC00000);
         var e = Assert.Throws<NetworkFormatException>(() => MatConvNetVgg.Load(path, PoolingMode.Max));
-        Assert.Contains("layer 'conv2_1': 1 of", e.Message);
+        Assert.Contains("layer 'conv2_1', weights: 1 of", e.Message);
         Assert.Contains("NaN at index", e.Message);
         Assert.Contains("corrupt", e.Message);
 
