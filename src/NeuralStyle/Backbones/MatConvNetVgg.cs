@@ -63,9 +63,9 @@ public static class MatConvNetVgg
                 Tensor weight = raw.permute(0, 1, 3, 2).contiguous();
                 Tensor bias = tensor(layer.Bias!, [d[3]], ScalarType.Float32);
                 layers.Add(new VggLayer(layer.Name, VggLayerKind.Convolution, weight, bias));
-                if ((NonFiniteValues.Describe(weight) is string w ? ("weights", w) : NonFiniteValues.Describe(bias) is string b ? ("biases", b) : default) is (string part, string what))
+                if ((DamagedWeights.Describe(weight) is string w ? ("weights", w) : DamagedWeights.Describe(bias) is string b ? ("biases", b) : default) is (string part, string what))
                 {
-                    throw new NetworkFormatException(path, $"layer '{layer.Name}', {part}: {what}: {NonFiniteValues.Advice}");
+                    throw new NetworkFormatException(path, $"layer '{layer.Name}', {part}: {what}: {DamagedWeights.Advice}");
                 }
 
                 channels = d[3];
@@ -85,7 +85,7 @@ public static class MatConvNetVgg
         float[] m = file.MeanPixel;
         if (!m.All(float.IsFinite))
         {
-            throw new NetworkFormatException(path, $"the mean pixel ({string.Join(", ", m)}) is not finite: {NonFiniteValues.Advice}");
+            throw new NetworkFormatException(path, $"the mean pixel ({string.Join(", ", m)}) is not finite: {DamagedWeights.Advice}");
         }
 
         return new VggFeatureNetwork(layers, new PixelConvention(m[0], m[1], m[2]), pooling);

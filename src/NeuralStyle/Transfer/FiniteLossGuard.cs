@@ -111,7 +111,7 @@ internal sealed class FiniteLossGuard : IDisposable
             };
         }
 
-        return "the network or the loss gave NaN for a finite image: the images may be too small for the layers in use, or the loss weights are out of range";
+        return "the network or the loss gave NaN for a finite image: the network's weights may be damaged, the images too small for the layers in use, or the loss weights out of range";
     }
 
     public void Dispose() => _best?.Dispose();

@@ -3,7 +3,6 @@ using NeuralStyle.Backbones;
 using NeuralStyle.Imaging;
 using NeuralStyle.Jobs;
 using NeuralStyle.Tests.Support;
-using NeuralStyle.Tests.Weights;
 using NeuralStyle.Transfer;
 using Xunit;
 
@@ -99,20 +98,6 @@ public class NonFiniteStopTests
         var e = Assert.Throws<NonFiniteLossException>(() => transfer.Stylize(content, [ImageReader.Read(Fixtures.TinyVgg("style1.png"))], initial).ToList());
         Assert.Contains("at iteration 1: the starting image holds non-finite values", e.Message);
         Assert.Null(e.BestImage);
-    }
-
-    [Fact]
-    public void A_huge_weight_from_a_flipped_exponent_bit_stops_the_run_instead_of_writing_garbage()
-    {
-        // One bit flipped on disk (the exponent's highest) turns a small weight into about 1e37: still finite, so the
-        // file loads, but the activations overflow; before, the run printed nan losses and wrote a black picture.
-        using var temp = new TempDirectory();
-        string network = NonFiniteWeightsTests.DamagedMat(temp, "conv1_1", bits => bits ^ 0x40000000);
-        CliRun run = CliRun.Invoke("--content", Fixtures.TinyVgg("content.png"), "--styles", Fixtures.TinyVgg("style1.png"), "--network", network,
-            "--output", temp.File("o.png"), "--iterations", "4", "--scales", "1");
-        Assert.Equal(1, run.ExitCode);
-        Assert.Matches("^neural-style: error: the (content|style|total variation|total) loss became (NaN|infinite) at iteration 1: ", run.ErrorLines[^1]);
-        Assert.DoesNotContain(run.ErrorLines, l => l.StartsWith("   at ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public class NonFiniteWeightsTests
         string path = DamagedMat(temp, "conv2_1", _ => 0x7FC00000);
         var e = Assert.Throws<NetworkFormatException>(() => MatConvNetVgg.Load(path, PoolingMode.Max));
         Assert.Contains("layer 'conv2_1', weights: 1 of", e.Message);
-        Assert.Contains("NaN at index", e.Message);
+        Assert.Contains("values is not finite or beyond ±1e20 (NaN at index ", e.Message);
         Assert.Contains("corrupt", e.Message);
 
         CliRun run = CliRun.Invoke("--content", Fixtures.TinyVgg("content.png"), "--styles", Fixtures.TinyVgg("style1.png"), "--network", path,
@@ -54,6 +54,19 @@ public class NonFiniteWeightsTests
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("neural-style: error: ", run.ErrorLines.Single());
         Assert.Contains("conv2_1", run.ErrorLines.Single());
+    }
+
+    [Fact]
+    public void A_flipped_exponent_bit_is_refused_at_load()
+    {
+        // One bit flipped on disk (the exponent's highest) turns a small weight into about 1e37: still finite, and
+        // before, the run printed nan losses and wrote a black picture with exit 0.
+        using var temp = new TempDirectory();
+        string path = DamagedMat(temp, "conv1_1", bits => bits ^ 0x40000000);
+        CliRun run = CliRun.Invoke("--content", Fixtures.TinyVgg("content.png"), "--styles", Fixtures.TinyVgg("style1.png"), "--network", path,
+            "--output", temp.File("o.png"), "--iterations", "4");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Matches(@"^neural-style: error: .*damaged-conv1_1\.mat: layer 'conv1_1', weights: 1 of \d+ values is not finite or beyond ±1e20 \(-?\d\.\d+E\+3\d at index \d+\): the file is corrupt", run.ErrorLines.Single());
     }
 
     [Fact]
@@ -67,7 +80,7 @@ public class NonFiniteWeightsTests
 
         weights[7] = float.NegativeInfinity;
         var e = Assert.Throws<OnnxFormatException>(() => Build(Model([Node("Conv", ["x", "w"], ["y"], "conv1")], [Floats("w", [2, 2, 3, 3], weights)]), "damaged.onnx"));
-        Assert.Contains("damaged.onnx: initializer 'w' (Conv node 'conv1'): 1 of 36 values is not finite (-infinity at index 7)", e.Message);
+        Assert.Contains("damaged.onnx: initializer 'w' (Conv node 'conv1'): 1 of 36 values is not finite or beyond ±1e20 (-infinity at index 7)", e.Message);
     }
 
     [Fact]

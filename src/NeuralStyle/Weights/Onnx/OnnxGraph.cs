@@ -87,9 +87,9 @@ public sealed class OnnxGraph : IDisposable
         {
             foreach (string input in node.Inputs)
             {
-                if (_constants.TryGetValue(input, out Tensor? value) && NonFiniteValues.Describe(value) is string what)
+                if (_constants.TryGetValue(input, out Tensor? value) && DamagedWeights.Describe(value) is string what)
                 {
-                    throw new OnnxFormatException(Model.SourceName, $"initializer '{input}' ({node.OpType} node '{node.Name}'): {what}: {NonFiniteValues.Advice}");
+                    throw new OnnxFormatException(Model.SourceName, $"initializer '{input}' ({node.OpType} node '{node.Name}'): {what}: {DamagedWeights.Advice}");
                 }
             }
         }

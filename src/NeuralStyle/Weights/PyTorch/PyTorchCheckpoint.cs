@@ -88,9 +88,9 @@ public static class PyTorchCheckpoint
 
             foreach ((string key, Tensor value) in source.Where(p => target.ContainsKey(p.Key)))
             {
-                if (NonFiniteValues.Describe(value) is string what)
+                if (DamagedWeights.Describe(value) is string what)
                 {
-                    throw new PyTorchFormatException(path, $"'{key}': {what}: {NonFiniteValues.Advice}");
+                    throw new PyTorchFormatException(path, $"'{key}': {what}: {DamagedWeights.Advice}");
                 }
             }
 
