@@ -278,7 +278,8 @@ public static class TransferStateFile
         }
     }
 
-    private static InvalidDataException Bad(string path, long offset, string what) => new($"{path}: byte {offset}: {what}");
+    // One line: the JSON parser's messages quote the damaged text, which may hold a newline (found by the fuzz test).
+    private static InvalidDataException Bad(string path, long offset, string what) => new(MessageText.OneLine($"{path}: byte {offset}: {what}"));
 
     private sealed record Header(TransferStateOrigin Origin, int CompletedIterations, double BestLoss, long AverageSteps, long AdamStep, LbfgsScalars? Lbfgs, string[] Tensors);
 
