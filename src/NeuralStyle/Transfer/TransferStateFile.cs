@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
 using NeuralStyle.Files;
+using NeuralStyle.Tensors;
 using NeuralStyle.Transfer.Optimizers;
 using static TorchSharp.torch;
 
@@ -247,6 +248,12 @@ public static class TransferStateFile
         if (count * 4 > data.Length - offset)
         {
             throw Bad(path, offset, $"tensor '{name}' is truncated");
+        }
+
+        if (!TensorShapes.IsAddressable(dims))
+        {
+            // An empty tensor's other sizes are bounded by nothing above, and LibTorch refuses them with a bare native error.
+            throw Bad(path, start, $"tensor '{name}' has sizes {string.Join('x', dims)}, beyond what a tensor can describe");
         }
 
         float[] values = new float[count];

@@ -120,6 +120,13 @@ public sealed class MatConvNetFile
             throw new NetworkFormatException(path, $"{where}: a convolution without 'weights'");
         }
 
+        if (kernel.ElementCount == 0)
+        {
+            // No convolution has an empty kernel, and LibTorch cannot even describe some empty shapes (a damaged
+            // 2147483647x2147483647x3x0 overflows its stride computation with a bare native error).
+            throw new NetworkFormatException(path, $"{where}: the kernel {kernel.DimensionsText} is empty");
+        }
+
         int[] dims = [.. kernel.Dimensions, 1, 1, 1, 1];
         dims = dims[..4];
         if (kernel.Dimensions.Length > 4 || dims[3] != bias.ElementCount)
