@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
 using NeuralStyle.Files;
+using NeuralStyle.Tensors;
 using NeuralStyle.Transfer.Optimizers;
 using static TorchSharp.torch;
 
@@ -249,6 +250,12 @@ public static class TransferStateFile
             throw Bad(path, offset, $"tensor '{name}' is truncated");
         }
 
+        if (!TensorShapes.IsAddressable(dims))
+        {
+            // An empty tensor's other sizes are bounded by nothing above, and LibTorch refuses them with a bare native error.
+            throw Bad(path, start, $"tensor '{name}' has sizes {string.Join('x', dims)}, beyond what a tensor can describe");
+        }
+
         float[] values = new float[count];
         System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(data.Slice(offset, (int)(count * 4))).CopyTo(values);
         offset += (int)(count * 4);
@@ -278,7 +285,8 @@ public static class TransferStateFile
         }
     }
 
-    private static InvalidDataException Bad(string path, long offset, string what) => new($"{path}: byte {offset}: {what}");
+    // One line: the JSON parser's messages quote the damaged text, which may hold a newline (found by the fuzz test).
+    private static InvalidDataException Bad(string path, long offset, string what) => new(MessageText.OneLine($"{path}: byte {offset}: {what}"));
 
     private sealed record Header(TransferStateOrigin Origin, int CompletedIterations, double BestLoss, long AverageSteps, long AdamStep, LbfgsScalars? Lbfgs, string[] Tensors);
 

@@ -12,20 +12,20 @@ namespace NeuralStyle.Weights.Mat;
 public sealed class MatFileException : IOException
 {
     public MatFileException(string sourceName, long offset, string detail)
-        : base($"{sourceName}: byte {offset}: {detail}")
+        : base(MessageText.OneLine($"{sourceName}: byte {offset}: {detail}"))
     {
         SourceName = sourceName;
         Offset = offset;
-        Detail = detail;
+        Detail = MessageText.OneLine(detail);
     }
 
     public MatFileException(string sourceName, long compressedElementOffset, long decompressedOffset, string detail)
-        : base($"{sourceName}: byte {compressedElementOffset} (compressed element), decompressed byte {decompressedOffset}: {detail}")
+        : base(MessageText.OneLine($"{sourceName}: byte {compressedElementOffset} (compressed element), decompressed byte {decompressedOffset}: {detail}"))
     {
         SourceName = sourceName;
         Offset = compressedElementOffset;
         DecompressedOffset = decompressedOffset;
-        Detail = detail;
+        Detail = MessageText.OneLine(detail);
     }
 
     /// <summary>The file name or other description of the input given to the reader.</summary>

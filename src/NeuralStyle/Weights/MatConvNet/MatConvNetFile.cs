@@ -70,6 +70,7 @@ public sealed class MatConvNetFile
                 {
                     MatStructArray s = cell[i] as MatStructArray
                         ?? throw new NetworkFormatException(path, $"layers{{{i + 1}}} is a {cell[i].Class}, not a struct");
+                    RequireScalar(path, s, $"layers{{{i + 1}}}");
                     yield return name => s.TryGetField(name, out MatArray? v) ? v : null;
                 }
 
@@ -120,6 +121,13 @@ public sealed class MatConvNetFile
             throw new NetworkFormatException(path, $"{where}: a convolution without 'weights'");
         }
 
+        if (kernel.ElementCount == 0)
+        {
+            // No convolution has an empty kernel, and LibTorch cannot even describe some empty shapes (a damaged
+            // 2147483647x2147483647x3x0 overflows its stride computation with a bare native error).
+            throw new NetworkFormatException(path, $"{where}: the kernel {kernel.DimensionsText} is empty");
+        }
+
         int[] dims = [.. kernel.Dimensions, 1, 1, 1, 1];
         dims = dims[..4];
         if (kernel.Dimensions.Length > 4 || dims[3] != bias.ElementCount)
@@ -135,7 +143,7 @@ public sealed class MatConvNetFile
     {
         MatStructArray? normalization = null;
         if (mat.Variables.TryGetValue("meta", out MatArray? meta) && meta is MatStructArray metaStruct
-            && metaStruct.TryGetField("normalization", out MatArray? n))
+            && RequireScalar(path, metaStruct, "meta").TryGetField("normalization", out MatArray? n))
         {
             normalization = n as MatStructArray;
         }
@@ -144,7 +152,7 @@ public sealed class MatConvNetFile
             normalization = top as MatStructArray;
         }
 
-        if (normalization is null || !normalization.TryGetField("averageImage", out MatArray? avg) || avg is not MatNumericArray image)
+        if (normalization is null || !RequireScalar(path, normalization, "normalization").TryGetField("averageImage", out MatArray? avg) || avg is not MatNumericArray image)
         {
             throw new NetworkFormatException(path, "no normalization.averageImage (neither top-level nor in 'meta'): the mean pixel is unknown");
         }
@@ -167,6 +175,13 @@ public sealed class MatConvNetFile
         int pixels = values.Length / 3;
         return [(float)(mean[0] / pixels), (float)(mean[1] / pixels), (float)(mean[2] / pixels)];
     }
+
+    /// <summary>
+    /// Fields are looked up by name only in 1x1 structs (MatStructArray throws an InvalidOperationException for any
+    /// other size, which a damaged file reached: a 65535x0 'normalization', found by the fuzz test).
+    /// </summary>
+    private static MatStructArray RequireScalar(string path, MatStructArray s, string what) =>
+        s.Count == 1 ? s : throw new NetworkFormatException(path, $"{what} is a {s.DimensionsText} struct, expected a single (1x1) struct");
 
     private static string Text(string path, Func<string, MatArray?> fields, string field, string where) =>
         fields(field) is MatCharArray chars

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using NeuralStyle.Tensors;
 using static TorchSharp.torch;
 
 namespace NeuralStyle.Weights.Npy;
@@ -224,7 +225,10 @@ public static class NpyFile
     {
         if (shape.Contains(0))
         {
-            return 0;
+            // No data bounds the other sizes of an empty array; LibTorch still multiplies them (see TensorShapes).
+            return TensorShapes.IsAddressable(shape)
+                ? 0
+                : throw new NpyFormatException(sourceName, $"the shape ({string.Join(", ", shape)}) holds no elements, but its sizes multiply beyond what a tensor can describe");
         }
 
         long limit = Math.Min(dataBytes / itemSize, Array.MaxLength);

@@ -9,10 +9,10 @@ public sealed class NpyFormatException : IOException
 {
     /// <summary>Creates the exception for <paramref name="sourceName"/> with what is wrong in <paramref name="detail"/>.</summary>
     public NpyFormatException(string sourceName, string detail, Exception? inner = null)
-        : base($"{sourceName}: {detail}", inner)
+        : base(MessageText.OneLine($"{sourceName}: {detail}"), inner)
     {
         SourceName = sourceName;
-        Detail = detail;
+        Detail = MessageText.OneLine(detail);
     }
 
     /// <summary>The file the array was read from.</summary>

@@ -2,7 +2,7 @@ namespace NeuralStyle.Weights.Onnx;
 
 /// <summary>A node failed while the graph ran, typically because the inputs' shapes do not fit the model.</summary>
 public sealed class OnnxEvaluationException(string sourceName, string node, string detail, Exception? inner = null)
-    : NeuralStyleException($"{sourceName}: {node}: {detail}", inner)
+    : NeuralStyleException(MessageText.OneLine($"{sourceName}: {node}: {detail}"), inner)
 {
     /// <summary>The model's file name or other description.</summary>
     public string SourceName { get; } = sourceName;

@@ -9,10 +9,10 @@ public class OnnxFormatException : IOException
 {
     /// <summary>Creates the exception for <paramref name="sourceName"/> with what is wrong in <paramref name="detail"/>.</summary>
     public OnnxFormatException(string sourceName, string detail, Exception? inner = null)
-        : base($"{sourceName}: {detail}", inner)
+        : base(MessageText.OneLine($"{sourceName}: {detail}"), inner)
     {
         SourceName = sourceName;
-        Detail = detail;
+        Detail = MessageText.OneLine(detail);
     }
 
     /// <summary>The file name or other description of the input given to the reader.</summary>

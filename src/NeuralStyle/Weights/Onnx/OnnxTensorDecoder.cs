@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
+using NeuralStyle.Tensors;
 using NeuralStyle.Weights.Onnx.Proto;
 
 namespace NeuralStyle.Weights.Onnx;
@@ -73,6 +74,12 @@ internal static class OnnxTensorDecoder
             }
 
             count *= d;
+        }
+
+        if (count == 0 && !TensorShapes.IsAddressable(dims.ToArray()))
+        {
+            // An empty tensor's other dimensions are bounded by nothing above, and LibTorch refuses them with a bare native error.
+            throw new OnnxFormatException(sourceName, $"{what} declares dims [{string.Join(",", dims)}], which hold no elements but multiply beyond what a tensor can describe");
         }
 
         return count;

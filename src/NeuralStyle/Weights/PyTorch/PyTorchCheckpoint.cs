@@ -18,6 +18,7 @@ public static class PyTorchCheckpoint
 {
     private const string DataParallelPrefix = "module.";
     private const int ListedKeys = 10;
+    private const long MaxRepeatedElements = 1 << 24;
 
     /// <summary>Reads the state dict in <paramref name="path"/>: float and integer CPU tensors, contiguous, in the file's key order.</summary>
     /// <exception cref="PyTorchFormatException">The file is not a torch.save zip archive holding a state dict; the message names the file and the problem.</exception>
@@ -45,10 +46,14 @@ public static class PyTorchCheckpoint
         {
             object? root = PickleMachine.Load(archive.ReadPickle(), archive.Resolve);
             entries = StateDictLocator.Find(root);
+            long viewed = 0;
             foreach ((string key, TensorReference reference) in entries)
             {
-                CheckExtent(key, reference);
+                long count = CheckExtent(key, reference);
+                viewed = count > long.MaxValue - viewed ? long.MaxValue : viewed + count;
             }
+
+            CheckMaterialisedSize(entries, viewed);
         }
         catch (PickleException e)
         {
@@ -125,8 +130,24 @@ public static class PyTorchCheckpoint
 
     private static string Shape(long[] shape) => $"[{string.Join(", ", shape)}]";
 
-    /// <summary>Checks that the view lies within its storage (checked arithmetic: a lying size or stride cannot overflow).</summary>
-    private static void CheckExtent(string key, TensorReference t)
+    /// <summary>
+    /// Views may repeat storage elements (a stride of 0, as torch.expand saves; tied weights under two keys), so the
+    /// tensors can hold more elements than the storages, and each is copied out of its storage. Without a bound, a few
+    /// bytes of pickle made LibTorch allocate as much as the sizes said (size [8192, 8192] with stride [0, 0] over one
+    /// stored float: 256 MB; larger sizes cost as much more), found while the fuzz targets were written. Four times
+    /// the stored elements, plus 16M for small expanded views, is far more than any real state dict needs.
+    /// </summary>
+    private static void CheckMaterialisedSize(List<KeyValuePair<string, TensorReference>> entries, long viewed)
+    {
+        long stored = entries.Select(e => e.Value.Storage).Distinct(ReferenceEqualityComparer.Instance).Cast<StorageReference>().Sum(s => s.Count);
+        if (viewed > (4 * stored) + MaxRepeatedElements)
+        {
+            throw new PickleException($"the tensors hold {viewed} elements in all, far more than the {stored} their storages hold (views that repeat elements, such as a stride of 0 with a large size)");
+        }
+    }
+
+    /// <summary>Checks that the view lies within its storage (checked arithmetic: a lying size or stride cannot overflow); returns its element count.</summary>
+    private static long CheckExtent(string key, TensorReference t)
     {
         if (t.Offset < 0 || t.Shape.Any(d => d < 0) || t.Stride.Any(s => s < 0))
         {
@@ -154,6 +175,8 @@ public static class PyTorchCheckpoint
             {
                 throw new PickleException($"tensor '{key}' starts at offset {t.Offset} beyond its storage of {t.Storage.Count}");
             }
+
+            return count;
         }
         catch (OverflowException)
         {

@@ -9,10 +9,10 @@ public sealed class PyTorchFormatException : IOException
 {
     /// <summary>Creates the exception for <paramref name="sourceName"/> with what is wrong in <paramref name="detail"/>.</summary>
     public PyTorchFormatException(string sourceName, string detail, Exception? inner = null)
-        : base($"{sourceName}: {detail}", inner)
+        : base(MessageText.OneLine($"{sourceName}: {detail}"), inner)
     {
         SourceName = sourceName;
-        Detail = detail;
+        Detail = MessageText.OneLine(detail);
     }
 
     /// <summary>The file the checkpoint was read from.</summary>

@@ -21,13 +21,21 @@ internal static class MatrixOperators
         registry["Gemm"] = Gemm;
     }
 
-    /// <summary>Checks numpy's matmul shape rules, which torch's matmul would also check but fatally.</summary>
+    /// <summary>Checks numpy's matmul shape rules and the element types, which torch's matmul would also check but fatally.</summary>
     /// <remarks>
-    /// TorchSharp 0.107's native matmul wrapper lets libtorch's shape error escape as a C++ exception, which
-    /// aborts the process instead of raising a .NET exception, so a model with mismatched shapes must be caught here.
+    /// TorchSharp 0.107's native matmul wrapper (the only tensor function without its error handler) lets libtorch's
+    /// errors escape as a C++ exception, which aborts the process instead of raising a .NET exception, so a model with
+    /// mismatched shapes must be caught here. So must mixed or boolean element types: the fuzz test aborted the test
+    /// host with a MatMul of a float input by an initializer whose data type a flipped bit had made BOOL; bool by bool,
+    /// and float32 by each other float and integer type, abort the same way.
     /// </remarks>
     private static void CheckMatMul(Tensor a, Tensor b)
     {
+        if (a.dtype != b.dtype || a.dtype == ScalarType.Bool)
+        {
+            throw new InvalidOperationException($"cannot multiply {a.dtype} by {b.dtype} values (both must have the same numeric type)");
+        }
+
         long[] x = a.shape;
         long[] y = b.shape;
         bool ok = x.Length > 0 && y.Length > 0
