@@ -34,7 +34,7 @@ internal sealed class GatysObjective : IDisposable
         using (var scope = NewDisposeScope())
         {
             Tensor input = ImageTensors.Preprocess(content, pixels);
-            IReadOnlyDictionary<string, Tensor> features = network.Extract(input, _smoothing == FeatureSmoothing.Swag ? _layers : [.. _contentLayers.Select(c => c.Layer)]);
+            IReadOnlyDictionary<string, Tensor> features = Features(network, input, _smoothing == FeatureSmoothing.Swag ? _layers : [.. _contentLayers.Select(c => c.Layer)]);
             if (_smoothing == FeatureSmoothing.Swag)
             {
                 foreach (string layer in _layers)
@@ -54,7 +54,7 @@ internal sealed class GatysObjective : IDisposable
         {
             using var scope = NewDisposeScope();
             Tensor input = ImageTensors.Preprocess(style, pixels);
-            IReadOnlyDictionary<string, Tensor> features = network.Extract(input, [.. _styleLayers.Select(s => s.Layer)]);
+            IReadOnlyDictionary<string, Tensor> features = Features(network, input, [.. _styleLayers.Select(s => s.Layer)]);
             var targets = new Dictionary<string, IStyleTarget>(StringComparer.Ordinal);
             foreach (LayerWeight layer in _styleLayers)
             {
@@ -63,6 +63,22 @@ internal sealed class GatysObjective : IDisposable
 
             _styleTargets.Add(targets);
         }
+    }
+
+    // The targets' features, which must be floating-point: a layer of another type (an ONNX comparison's Bool output)
+    // would reach LibTorch's matrix product, which aborts the process on it instead of raising an error.
+    private static IReadOnlyDictionary<string, Tensor> Features(IFeatureNetwork network, Tensor input, IReadOnlyCollection<string> layers)
+    {
+        IReadOnlyDictionary<string, Tensor> features = network.Extract(input, layers);
+        foreach ((string layer, Tensor value) in features)
+        {
+            if (!value.is_floating_point())
+            {
+                throw new ArgumentException($"layer '{layer}' gives {value.dtype} values, not features a loss can compare: choose another layer (see `neural-style layers`)");
+            }
+        }
+
+        return features;
     }
 
     /// <summary>Content, style and TV terms (weights applied) of <paramref name="x"/>, differentiable.</summary>
