@@ -89,6 +89,17 @@ internal sealed class LayersCommand
             // A VGG-16 or shorter file has no relu5_4: take every layer up to the classifier instead.
             return Backbones.MatConvNetVgg.Load(path, PoolingMode.Max, (IReadOnlyCollection<string>?)null);
         }
+        catch (ArgumentException) when (NetworkFiles.Detect(path) == NetworkFormat.Onnx)
+        {
+            // An ONNX model of its own names its values as it likes: list them all, up to its last.
+            string last;
+            using (Weights.Onnx.OnnxGraph graph = Weights.Onnx.OnnxGraph.Load(path))
+            {
+                last = graph.ValueNames[^1];
+            }
+
+            return NetworkFiles.Open(path, PoolingMode.Max, new StyleTransferSettings { ContentLayers = [new LayerWeight(last, 1)], StyleLayers = [new LayerWeight(last, 1)] });
+        }
     }
 
     private static IReadOnlyDictionary<string, long[]> Shapes(IFeatureNetwork network, int width, int height)

@@ -22,6 +22,16 @@ public class LayersAndNetworkTests
     }
 
     [Fact]
+    public void LayersListsAnOnnxModelsOwnValues()
+    {
+        // Before: any ONNX model other than the bundled one was refused with "has no layer 'relu5_4'".
+        CliRun run = CliRun.Invoke(["layers", "--network", Path.Combine(Fixtures.Root, "onnx", "pool.onnx"), "--width", "32", "--height", "32"]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.StartsWith("ONNX model pool.onnx", run.Output);
+        Assert.Contains(run.Output.Split('\n'), l => l.StartsWith("max_asym ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void LayersShowsTheBundledNetworksAliases()
     {
         CliRun run = CliRun.Invoke(["layers", "--network", BundledResNet18.DefaultPath]);
