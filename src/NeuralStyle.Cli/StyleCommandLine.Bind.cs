@@ -69,6 +69,7 @@ internal sealed partial class StyleCommandLine
             Iterations = Pick(_iterations, r => r.Settings.Iterations),
             ContentWeightBlend = Pick(_contentWeightBlend, r => r.Settings.ContentWeightBlend),
             StyleLayerWeightExp = Pick(_styleLayerWeightExp, r => r.Settings.StyleLayerWeightExp),
+            ChromaTvWeight = Pick(_chromaTvWeight, r => r.Settings.ChromaTvWeight),
             StyleBlendWeights = blends,
             Beta1 = Pick(_beta1, r => r.Settings.Beta1),
             Beta2 = Pick(_beta2, r => r.Settings.Beta2),

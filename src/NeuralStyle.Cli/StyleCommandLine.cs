@@ -25,6 +25,7 @@ internal sealed partial class StyleCommandLine
     private readonly Option<double> _styleLayerWeightExp = WithDefault("--style-layer-weight-exp", "style layer k gets weight exp^k (weights rescaled to sum to the layer count)", "STYLE_LAYER_WEIGHT_EXP", 1.0);
     private readonly Option<double[]> _styleBlendWeights = Many<double>("--style-blend-weights", "style blending weights (default equal)", "STYLE_BLEND_WEIGHT");
     private readonly Option<double?> _tvWeight = Optional<double?>("--tv-weight", "total variation regularization weight (default 100 with VGG)", "TV_WEIGHT");
+    private readonly Option<double> _chromaTvWeight = WithDefault("--chroma-tv-weight", "total variation of the image's colour alone (Cb, Cr in 0..255 units): removes colour speckle without smoothing the style's texture (0: off, as the seed)", "WEIGHT", 0.0);
     private readonly Option<double?> _learningRate = Optional<double?>("--learning-rate", "Adam's learning rate, or L-BFGS's step size with --optimizer lbfgs (default 10 with VGG, 2 with ResNet-18, 1 for L-BFGS)", "LEARNING_RATE");
     private readonly Option<double> _beta1 = WithDefault("--beta1", "Adam: beta1 parameter", "BETA1", 0.9);
     private readonly Option<double> _beta2 = WithDefault("--beta2", "Adam: beta2 parameter", "BETA2", 0.999);
@@ -72,7 +73,7 @@ internal sealed partial class StyleCommandLine
         foreach (Option option in new Option[]
         {
             _content, _styles, _output, _checkpointOutput, _iterations, _width, _styleScales, _network, _weights, _contentWeight,
-            _contentWeightBlend, _styleWeight, _styleLayerWeightExp, _styleBlendWeights, _tvWeight, _learningRate,
+            _contentWeightBlend, _styleWeight, _styleLayerWeightExp, _styleBlendWeights, _tvWeight, _chromaTvWeight, _learningRate,
             _beta1, _beta2, _epsilon, _initial, _initialNoiseblend, _preserveColors, _pooling, _printIterations,
             _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _maxPixels, _styleLoss, _colorTransfer, _luminanceOnly, _recipe, _optimizer,
             _lbfgsHistory, _lbfgsLineSearch, _average, _resume, _scales, _coarseIterations, _minSize,

@@ -50,6 +50,7 @@ internal static class JobRecord
         settings.StyleLayerWeightExp,
         StyleBlendWeights = settings.StyleBlendWeights,
         settings.TvWeight,
+        settings.ChromaTvWeight,
         settings.LearningRate,
         settings.Beta1,
         settings.Beta2,

@@ -59,6 +59,7 @@ internal static class ResumeCheck
             ["--content-weight"] = Number(settings.ContentWeight),
             ["--style-weight"] = Number(settings.StyleWeight),
             ["--tv-weight"] = Number(settings.TvWeight),
+            ["--chroma-tv-weight"] = Number(settings.ChromaTvWeight),
             ["--style-blend-weights"] = Numbers(settings.NormalisedBlendWeights(spec.Styles.Count)),
             ["--style-loss"] = settings.StyleLoss switch { StyleLossKind.MeanStd => "meanstd", StyleLossKind.Wasserstein2 => "w2", StyleLossKind.Sliced => "sliced", var k => k.ToString().ToLowerInvariant() },
             ["--smoothing"] = (settings.Smoothing ?? defaults.Smoothing).ToString().ToLowerInvariant(),

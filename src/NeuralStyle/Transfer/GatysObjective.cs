@@ -19,11 +19,13 @@ internal sealed class GatysObjective : IDisposable
     private readonly string[] _layers;
     private readonly FeatureSmoothing _smoothing;
     private readonly Dictionary<string, double> _temperatures = new(StringComparer.Ordinal);
+    private readonly PixelConvention _pixels;
 
     public GatysObjective(IFeatureNetwork network, StyleTransferSettings settings, PixelConvention pixels, RgbImage content, IReadOnlyList<RgbImage> styles)
     {
         _network = network;
         _settings = settings;
+        _pixels = pixels;
         _contentLayers = settings.ContentLayerWeights(network.Defaults);
         _styleLayers = settings.StyleLayerWeights(network.Defaults);
         _smoothing = settings.Smoothing ?? network.Defaults.Smoothing;
@@ -104,7 +106,13 @@ internal sealed class GatysObjective : IDisposable
             style = style + (perStyle * (_settings.StyleWeight * _blend[i]));
         }
 
+        // The console's "tv loss" is the whole smoothness penalty: the seed's term and, when weighted, the colour one.
         Tensor tv = GatysLosses.TotalVariation(x) * _settings.TvWeight;
+        if (_settings.ChromaTvWeight > 0)
+        {
+            tv = tv + (ChromaTotalVariation.Of(x, _pixels) * _settings.ChromaTvWeight);
+        }
+
         return (content, style, tv);
     }
 

@@ -28,6 +28,9 @@ public sealed record StyleTransferSettings
     /// <summary>Weight of the total-variation term.</summary>
     public double TvWeight { get; init; } = 100;
 
+    /// <summary>Weight of the total variation of the image's colour alone (Cb and Cr, 0..255 units; see <see cref="Losses.ChromaTotalVariation"/>); 0 (the seed) leaves it out.</summary>
+    public double ChromaTvWeight { get; init; }
+
     /// <summary>Adam's step size.</summary>
     public double LearningRate { get; init; } = 10;
 
@@ -186,6 +189,7 @@ public sealed record StyleTransferSettings
         }
 
         yield return SettingLimits.Weight("TV weight", TvWeight);
+        yield return SettingLimits.Weight("chroma TV weight", ChromaTvWeight);
         yield return SettingLimits.PositiveFloat32("learning rate", LearningRate);
         yield return SettingLimits.Fraction("beta1", Beta1, openAtOne: true);
         yield return SettingLimits.Fraction("beta2", Beta2, openAtOne: true);
