@@ -46,6 +46,24 @@ public class PictureQualityTests
     }
 
     [Fact]
+    public void Grey_inputs_give_a_bounded_colour_noise_ratio_that_still_sees_speckle()
+    {
+        // Grey content and style have no chroma at all: before the floor, a result with any colour gave ratios of 1e5.
+        RgbImage grey = Map(Content.Value, v => v);
+        for (int i = 0; i < grey.Pixels.Length; i += 3)
+        {
+            float y = ColorTransforms.Luma(grey.Pixels[i], grey.Pixels[i + 1], grey.Pixels[i + 2]);
+            grey.Pixels[i] = grey.Pixels[i + 1] = grey.Pixels[i + 2] = y;
+        }
+
+        double clean = ColorNoise.Ratio(grey, grey, grey);
+        double speckled = ColorNoise.Ratio(AddNoise(grey, amplitude: 10, seed: 2, colour: true), grey, grey);
+
+        Assert.InRange(clean, 0.0, 0.01);
+        Assert.InRange(speckled, 1.5, 100);
+    }
+
+    [Fact]
     public void Grey_noise_adds_no_colour_noise()
     {
         // The same noise on R, G and B changes only the luminance: the measure must not count it as speckle.
