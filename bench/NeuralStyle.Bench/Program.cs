@@ -20,6 +20,13 @@ using TorchSharp;
 //            (wall time of each optimiser and schedule to reach the seed recipe's loss; see TimeToLoss.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- kernels [--threads 2] [--rounds 5] [--starts 7]
 //            (the kernel guard's start-up cost and each kernel configuration's speed; see KernelConfigurations.cs)
+//        dotnet run -c Release --project bench/NeuralStyle.Bench -- quality [--pairs c:s ...] [--variant NAME "FLAGS" ...]
+//            (issue 12's picture-quality measures and contact sheets of the README's main command; see QualityBenchmark.cs)
+if (args.Length > 0 && args[0] == "quality")
+{
+    return QualityBenchmark.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "kernels")
 {
     return KernelConfigurations.Run(args);
