@@ -79,7 +79,7 @@ internal static class JobOutputs
         var needs = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach ((string file, long bytes) in PlannedImages(spec).Select(f => (f, imageBytes)).Append((ManifestRecorder.StatePathFor(manifest), 2 * stateBytes)).Append((manifest, ImageOverheadBytes)))
         {
-            string root = new DriveInfo(DirectoryOf(file)).RootDirectory.FullName;
+            string root = MountPointOf(DirectoryOf(file));
             needs[root] = needs.GetValueOrDefault(root) + bytes;
         }
 
@@ -133,6 +133,24 @@ internal static class JobOutputs
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new IOException($"cannot write to {directory}: {e.Message}", e);
+        }
+    }
+
+    // The file system a directory is on: the longest mount point that contains it, so that files in different
+    // directories of one disk are added up together; the directory itself where the mounts cannot be listed.
+    private static string MountPointOf(string directory)
+    {
+        try
+        {
+            string path = directory.TrimEnd('/') + "/";
+            return DriveInfo.GetDrives()
+                .Select(d => d.RootDirectory.FullName)
+                .Where(m => path.StartsWith(m.TrimEnd('/') + "/", StringComparison.Ordinal))
+                .MaxBy(m => m.Length) ?? directory;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return directory;
         }
     }
 
