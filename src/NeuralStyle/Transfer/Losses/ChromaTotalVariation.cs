@@ -1,3 +1,4 @@
+using NeuralStyle.Imaging;
 using static TorchSharp.torch;
 
 namespace NeuralStyle.Transfer.Losses;
@@ -14,8 +15,15 @@ namespace NeuralStyle.Transfer.Losses;
 /// </remarks>
 public static class ChromaTotalVariation
 {
-    // Rows of the RGB -> (Cb, Cr) matrix of JPEG's YCbCr (ITU-R BT.601, full range); the offsets drop out of differences.
-    private static readonly float[] CbCr = [-0.168736f, -0.331264f, 0.5f, 0.5f, -0.418688f, -0.081312f];
+    // Rows of the RGB -> (Cb, Cr) matrix of ColorTransforms.ToYCbCr (JFIF, BT.601), read off its unit vectors with the
+    // offset of 128 removed (it drops out of differences anyway).
+    private static readonly float[] CbCr = ChromaMatrix();
+
+    private static float[] ChromaMatrix()
+    {
+        var columns = new[] { ColorTransforms.ToYCbCr(1, 0, 0), ColorTransforms.ToYCbCr(0, 1, 0), ColorTransforms.ToYCbCr(0, 0, 1) };
+        return [.. columns.Select(c => c.Cb - 128f), .. columns.Select(c => c.Cr - 128f)];
+    }
 
     /// <summary>The term for a 1 x 3 x H x W network input <paramref name="image"/> in the convention <paramref name="pixels"/>, before its weight.</summary>
     public static Tensor Of(Tensor image, PixelConvention pixels)
