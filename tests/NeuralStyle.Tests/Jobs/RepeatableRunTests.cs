@@ -5,7 +5,7 @@ using Xunit;
 namespace NeuralStyle.Tests.Jobs;
 
 /// <summary>
-/// The README's promise: with the same --seed and --threads, the output is identical. Checked in separate processes
+/// The README's promise: with the same --seed and --threads 1, the output is identical. Checked in separate processes
 /// (the kernel configuration is per process) in both configurations the guard can choose, on the VGG path at a size
 /// where LibTorch dispatches the convolutions to oneDNN (above 20480 output elements).
 /// </summary>
@@ -24,8 +24,9 @@ public class RepeatableRunTests
     }
 
     [Theory]
+    // One thread only: at two threads the bytes differed in about one run in six on the Xeon (oneDNN on; seen in CI),
+    // so the README promises identical output for --threads 1 alone (issue 11's note: not solved).
     [InlineData("auto", 1)]
-    [InlineData("auto", 2)]
     [InlineData("off", 1)]
     public void The_same_seed_and_thread_count_give_the_same_bytes(string oneDnn, int threads)
     {
