@@ -79,6 +79,15 @@ public sealed record StyleTransferSettings
     /// <summary>Activation smoothing; null = the backbone's default.</summary>
     public FeatureSmoothing? Smoothing { get; init; }
 
+    /// <summary>What the optimiser changes: pixels (the seed), Fourier coefficients or pyramid levels.</summary>
+    public Parameterizations.ImageParameterization Parameterization { get; init; } = Parameterizations.ImageParameterization.Pixel;
+
+    /// <summary>Optimise in decorrelated colour coordinates (the square root of the content's and styles' colour covariance) instead of the network's channels.</summary>
+    public bool DecorrelateColors { get; init; }
+
+    /// <summary>Random jitter, scale and rotation of the image before the network at every iteration; none by default (the seed).</summary>
+    public Robustness.TransformRobustness Robustness { get; init; } = NeuralStyle.Transfer.Robustness.TransformRobustness.None;
+
     /// <summary>Content layers and their weights before <see cref="ContentWeight"/>.</summary>
     /// <remarks>Without an explicit list: the backbone's main content layer, blended with its second one (the seed's relu4_2 / relu5_2).</remarks>
     public IReadOnlyList<LayerWeight> ContentLayerWeights(BackboneDefaults defaults)
@@ -202,6 +211,11 @@ public sealed record StyleTransferSettings
         foreach (LayerWeight layer in (ContentLayers ?? []).Concat(StyleLayers ?? []))
         {
             yield return SettingLimits.Weight($"weight of layer {layer.Layer}", layer.Weight);
+        }
+
+        foreach (string problem in Robustness.Problems())
+        {
+            yield return problem;
         }
 
         if (AverageDecay is double decay)

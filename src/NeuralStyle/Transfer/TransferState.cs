@@ -13,6 +13,10 @@ public sealed class TransferState : IDisposable
     /// <summary>The image being optimised (network input space, 1 x 3 x H x W).</summary>
     public required Tensor Image { get; init; }
 
+    /// <summary>The optimised variable when the run's parameterisation is not pixels (Fourier coefficients, pyramid levels); null for pixels, where it is <see cref="Image"/>.</summary>
+    /// <remarks>The optimiser's moments and history then have this tensor's shape, not the image's.</remarks>
+    public Tensor? Parameters { get; init; }
+
     /// <summary>The best image by evaluated loss so far, and its loss.</summary>
     public required Tensor? Best { get; init; }
 
@@ -44,6 +48,7 @@ public sealed class TransferState : IDisposable
     public void Dispose()
     {
         Image.Dispose();
+        Parameters?.Dispose();
         Best?.Dispose();
         Average?.Dispose();
         AdamFirstMoment?.Dispose();
