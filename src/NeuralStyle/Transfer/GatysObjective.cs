@@ -21,6 +21,10 @@ internal sealed class GatysObjective : IDisposable
     private readonly Dictionary<string, double> _temperatures = new(StringComparer.Ordinal);
     private readonly PixelConvention _pixels;
 
+    // The content image in network space, kept only when transforms are drawn: their content targets are its features
+    // under the same transform.
+    private readonly Tensor? _contentInput;
+
     public GatysObjective(IFeatureNetwork network, StyleTransferSettings settings, PixelConvention pixels, RgbImage content, IReadOnlyList<RgbImage> styles)
     {
         _network = network;
@@ -36,6 +40,11 @@ internal sealed class GatysObjective : IDisposable
         using (var scope = NewDisposeScope())
         {
             Tensor input = ImageTensors.Preprocess(content, pixels);
+            if (!settings.Robustness.IsNone)
+            {
+                _contentInput = input.detach().clone().MoveToOuterDisposeScope();
+            }
+
             IReadOnlyDictionary<string, Tensor> features = Features(network, input, _smoothing == FeatureSmoothing.Swag ? _layers : [.. _contentLayers.Select(c => c.Layer)]);
             if (_smoothing == FeatureSmoothing.Swag)
             {
@@ -83,15 +92,37 @@ internal sealed class GatysObjective : IDisposable
         return features;
     }
 
-    /// <summary>Content, style and TV terms (weights applied) of <paramref name="x"/>, differentiable.</summary>
-    public (Tensor Content, Tensor Style, Tensor Tv) Evaluate(Tensor x)
+    /// <summary>The content targets under <paramref name="transform"/>: the content image's features after the same transform (owned by the caller).</summary>
+    public ContentTargets TargetsUnder(Robustness.RandomAffine transform)
     {
-        Dictionary<string, Tensor> features = _network.Extract(x, _layers).ToDictionary(f => f.Key, f => Smooth(f.Key, f.Value), StringComparer.Ordinal);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        Tensor input = transform.Apply(_contentInput ?? throw new InvalidOperationException("the objective was built without transforms"));
+        IReadOnlyDictionary<string, Tensor> features = Features(_network, input, [.. _contentLayers.Select(c => c.Layer)]);
+        var targets = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (LayerWeight target in _contentLayers)
+        {
+            targets[target.Layer] = Smooth(target.Layer, features[target.Layer]).detach().clone().MoveToOuterDisposeScope();
+        }
+
+        return new ContentTargets(transform, targets);
+    }
+
+    /// <summary>Content, style and TV terms (weights applied) of <paramref name="x"/>, differentiable.</summary>
+    /// <remarks>
+    /// With <paramref name="transformed"/> the network sees the transformed image and the content term compares it
+    /// with the content transformed alike; the TV terms always read the image itself.
+    /// </remarks>
+    public (Tensor Content, Tensor Style, Tensor Tv) Evaluate(Tensor x, ContentTargets? transformed = null)
+    {
+        Tensor seen = transformed is null ? x : transformed.Transform.Apply(x);
+        IReadOnlyDictionary<string, Tensor> contentTargets = transformed?.Targets ?? _contentTargets;
+        Dictionary<string, Tensor> features = _network.Extract(seen, _layers).ToDictionary(f => f.Key, f => Smooth(f.Key, f.Value), StringComparer.Ordinal);
 
         Tensor content = zeros(1, ScalarType.Float32).squeeze();
         foreach ((string layer, double weight) in _contentLayers.Select(c => (c.Layer, c.Weight)))
         {
-            content = content + (GatysLosses.MeanSquaredError(features[layer], _contentTargets[layer]) * (_settings.ContentWeight * weight));
+            content = content + (GatysLosses.MeanSquaredError(features[layer], contentTargets[layer]) * (_settings.ContentWeight * weight));
         }
 
         Tensor style = zeros(1, ScalarType.Float32).squeeze();
@@ -130,6 +161,7 @@ internal sealed class GatysObjective : IDisposable
 
     public void Dispose()
     {
+        _contentInput?.Dispose();
         foreach (Tensor t in _contentTargets.Values)
         {
             t.Dispose();

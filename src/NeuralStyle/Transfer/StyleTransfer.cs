@@ -2,6 +2,8 @@ using System.Diagnostics;
 using NeuralStyle.Imaging;
 using NeuralStyle.Tensors;
 using NeuralStyle.Transfer.Optimizers;
+using NeuralStyle.Transfer.Parameterizations;
+using NeuralStyle.Transfer.Robustness;
 using static TorchSharp.torch;
 using NeuralStyle.Runtime;
 
@@ -68,6 +70,11 @@ public sealed class StyleTransfer
                 throw new ArgumentException($"the saved run already did {resume.CompletedIterations} iterations; ask for more than that");
             }
 
+            if (ImageParameters.HasOwnVariable(_settings) != (resume.Parameters is not null))
+            {
+                throw new ArgumentException("the saved state is for another image parameterisation (--parameterization, --decorrelate-colors)");
+            }
+
             if ((_settings.Optimizer == OptimizerKind.Adam) != (resume.AdamFirstMoment is not null))
             {
                 throw new ArgumentException("the saved state is for another optimiser");
@@ -82,18 +89,22 @@ public sealed class StyleTransfer
         var clock = Stopwatch.StartNew();
         PixelConvention pixels = _network.Pixels;
         var objective = new GatysObjective(_network, _settings, pixels, content, styles);
+        ColorBasis? colors = null;
+        IImageParameters? parameters = null;
         try
         {
-            Tensor x = resume is null ? InitialImage(content, initial, pixels) : resume.Image.detach().clone().requires_grad_(true);
+            colors = _settings.DecorrelateColors ? NewColorBasis(content, styles, pixels) : null;
+            parameters = StartingParameters(content, initial, resume, pixels, colors);
+            Tensor variable = parameters.Variable;
             using var adam = _settings.Optimizer == OptimizerKind.Adam
-                ? new TensorFlowAdam(x, _settings.LearningRate, _settings.Beta1, _settings.Beta2, _settings.Epsilon)
+                ? new TensorFlowAdam(variable, _settings.LearningRate, _settings.Beta1, _settings.Beta2, _settings.Epsilon)
                 : null;
             using var lbfgs = _settings.Optimizer == OptimizerKind.Lbfgs
-                ? new Lbfgs(x, new LbfgsOptions(_settings.LbfgsHistory, _settings.LbfgsStrongWolfe, _settings.LearningRate, BacktrackOnIncrease: true))
+                ? new Lbfgs(variable, new LbfgsOptions(_settings.LbfgsHistory, _settings.LbfgsStrongWolfe, _settings.LearningRate, BacktrackOnIncrease: true))
                 : null;
             double bestLoss = resume?.BestLoss ?? double.PositiveInfinity;
             Tensor? best = resume?.Best?.detach().clone();
-            Tensor? average = _settings.AverageDecay is null ? null : (resume?.Average?.detach().clone() ?? zeros_like(x).detach());
+            Tensor? average = _settings.AverageDecay is null ? null : (resume?.Average?.detach().clone() ?? zeros(1, 3, content.Height, content.Width).detach());
             long averageSteps = resume?.AverageSteps ?? 0;
             if (resume is not null)
             {
@@ -118,8 +129,13 @@ public sealed class StyleTransfer
                     yield return new IterationStarted(i + 1, n, clock.Elapsed);
 
                     bool print = last || (_settings.PrintIterations is int p && i % p == 0);
-                    var evaluation = new Evaluation(objective, x, guard, i + 1, pixels);
-                    LossBreakdown? losses = adam is not null ? Step(evaluation, adam, print) : Step(evaluation, lbfgs!, print);
+                    LossBreakdown? losses;
+                    using (ContentTargets? transformed = TransformFor(objective, i + 1, content))
+                    {
+                        var evaluation = new Evaluation(objective, parameters, transformed, guard, i + 1, pixels);
+                        losses = adam is not null ? Step(evaluation, adam, print) : Step(evaluation, lbfgs!, print);
+                    }
+
                     if (losses is not null)
                     {
                         yield return new LossesEvaluated(i + 1, losses);
@@ -127,12 +143,14 @@ public sealed class StyleTransfer
 
                     if (average is not null)
                     {
-                        Accumulate(average, x, _settings.AverageDecay!.Value);
+                        using Tensor current = RenderDetached(parameters);
+                        Accumulate(average, current, _settings.AverageDecay!.Value);
                         averageSteps++;
                     }
 
                     if (last || (_settings.CheckpointIterations is int c && i % c == 0))
                     {
+                        using Tensor x = RenderDetached(parameters);
                         double loss = objective.EvaluateTotal(x);
                         guard.CheckTotal(i + 1, x, loss, pixels);
 
@@ -157,7 +175,7 @@ public sealed class StyleTransfer
                         }
 
                         TransferState? state = captureState
-                            ? Capture(i + 1, x, best, bestLoss, average, averageSteps, adam, lbfgs)
+                            ? Capture(i + 1, x, parameters, best, bestLoss, average, averageSteps, adam, lbfgs)
                             : null;
                         yield return new ImageProduced(last ? null : i, image, bestLoss, clock.Elapsed)
                         {
@@ -172,13 +190,47 @@ public sealed class StyleTransfer
             {
                 best?.Dispose();
                 average?.Dispose();
-                x.Dispose();
             }
         }
         finally
         {
+            parameters?.Dispose();
+            colors?.Dispose();
             objective.Dispose();
         }
+    }
+
+    private static ColorBasis NewColorBasis(RgbImage content, IReadOnlyList<RgbImage> styles, PixelConvention pixels)
+    {
+        using var scope = NewDisposeScope();
+        return ColorBasis.From(ImageTensors.Preprocess(content, pixels), [.. styles.Select(s => ImageTensors.Preprocess(s, pixels))]);
+    }
+
+    // The variable to optimise: the saved one when resuming, else the encoding of the starting image.
+    private IImageParameters StartingParameters(RgbImage content, RgbImage? initial, TransferState? resume, PixelConvention pixels, ColorBasis? colors)
+    {
+        if (resume is not null)
+        {
+            Tensor saved = ImageParameters.HasOwnVariable(_settings) ? resume.Parameters! : resume.Image;
+            return ImageParameters.FromVariable(_settings.Parameterization, saved, content.Height, content.Width, colors);
+        }
+
+        using Tensor start = InitialImage(content, initial, pixels);
+        return ImageParameters.Encode(_settings.Parameterization, start, colors);
+    }
+
+    // This iteration's transform draw and the content targets under it; null when the run draws none.
+    private ContentTargets? TransformFor(GatysObjective objective, int iteration, RgbImage content)
+    {
+        RandomAffine? draw = RandomAffine.Draw(_settings.Robustness, Seed, iteration, content.Height, content.Width);
+        return draw is null ? null : objective.TargetsUnder(draw);
+    }
+
+    private static Tensor RenderDetached(IImageParameters parameters)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        return parameters.Render().detach().clone().MoveToOuterDisposeScope();
     }
 
     // average <- decay * average + (1 - decay) * x, started from zero; BiasCorrected divides by 1 - decay^t as Adam
@@ -195,10 +247,11 @@ public sealed class StyleTransfer
         return average / (1 - Math.Pow(decay, steps));
     }
 
-    private static TransferState Capture(int completed, Tensor x, Tensor? best, double bestLoss, Tensor? average, long averageSteps, TensorFlowAdam? adam, Lbfgs? lbfgs) => new()
+    private static TransferState Capture(int completed, Tensor x, IImageParameters parameters, Tensor? best, double bestLoss, Tensor? average, long averageSteps, TensorFlowAdam? adam, Lbfgs? lbfgs) => new()
     {
         CompletedIterations = completed,
         Image = x.detach().clone(),
+        Parameters = parameters.IsImage ? null : parameters.Variable.detach().clone(),
         Best = best?.detach().clone(),
         BestLoss = bestLoss,
         Average = average?.detach().clone(),
@@ -209,15 +262,18 @@ public sealed class StyleTransfer
         Lbfgs = lbfgs?.ExportState(),
     };
 
-    // One evaluation of the objective at the current image, checked for non-finite values before anything uses it.
-    private sealed record Evaluation(GatysObjective Objective, Tensor X, FiniteLossGuard Guard, int Iteration, PixelConvention Pixels)
+    // One evaluation of the objective at the current parameters, checked for non-finite values before anything uses it.
+    private sealed record Evaluation(GatysObjective Objective, IImageParameters Parameters, ContentTargets? Transformed, FiniteLossGuard Guard, int Iteration, PixelConvention Pixels)
     {
-        // Forward and backward; the first non-finite value stops the run (its exception carries the best image so far).
+        public Tensor Variable => Parameters.Variable;
+
+        // Render, forward and backward; the first non-finite value stops the run (its exception carries the best image so far).
         public (Tensor Total, LossBreakdown Losses) Run()
         {
-            (Tensor content, Tensor style, Tensor tv) = Objective.Evaluate(X);
+            Tensor image = Parameters.Render();
+            (Tensor content, Tensor style, Tensor tv) = Objective.Evaluate(image, Transformed);
             Tensor total = content + style + tv;
-            LossBreakdown losses = Guard.Check(Iteration, X, content, style, tv, total, Pixels);
+            LossBreakdown losses = Guard.Check(Iteration, image, content, style, tv, total, Pixels);
             total.backward();
             return (total, losses);
         }
@@ -229,7 +285,7 @@ public sealed class StyleTransfer
     {
         using var scope = NewDisposeScope();
         (_, LossBreakdown losses) = evaluation.Run();
-        Tensor grad = evaluation.X.grad ?? throw new InvalidOperationException("the loss does not depend on the image");
+        Tensor grad = evaluation.Variable.grad ?? throw new InvalidOperationException("the loss does not depend on the image");
         adam.Apply(grad);
         grad.zero_();
         return report ? losses : null;
@@ -268,7 +324,7 @@ public sealed class StyleTransfer
             }
         }
 
-        return x.detach().contiguous().requires_grad_(true).MoveToOuterDisposeScope();
+        return x.detach().contiguous().MoveToOuterDisposeScope();
     }
 
     private Tensor Noise(RgbImage content)
