@@ -22,9 +22,18 @@ using TorchSharp;
 //            (the kernel guard's start-up cost and each kernel configuration's speed; see KernelConfigurations.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- quality [--pairs c:s ...] [--variant NAME "FLAGS" ...]
 //            (issue 12's picture-quality measures and contact sheets of the README's main command; see QualityBenchmark.cs)
-if (args.Length > 0 && args[0] == "quality")
+//        dotnet run -c Release --project bench/NeuralStyle.Bench -- measure [the quality options]
+//            (the same table and sheets from the results a quality run kept, without running the transfer)
+//        dotnet run -c Release --project bench/NeuralStyle.Bench -- crop IMAGE X Y WIDTH HEIGHT [--factor 4] [--output PATH]
+//            (a nearest-neighbour enlargement of a rectangle, to show a stride grid; see CropEnlargement.cs)
+if (args.Length > 0 && args[0] is "quality" or "measure")
 {
     return QualityBenchmark.Run(args);
+}
+
+if (args.Length > 0 && args[0] == "crop")
+{
+    return CropEnlargement.Run(args);
 }
 
 if (args.Length > 0 && args[0] == "kernels")

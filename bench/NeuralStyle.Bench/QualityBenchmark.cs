@@ -15,8 +15,13 @@ using NeuralStyle.Transfer;
 /// </summary>
 /// <remarks>
 /// usage: dotnet run -c Release --project bench/NeuralStyle.Bench -- quality [--width 256] [--iterations 200]
-///        [--seed 1] [--threads 2] [--sheets docs/quality] [--work DIR] [--pairs content:style ...]
+///        [--seed 1] [--threads 2] [--sheets docs/quality] [--sheet-scale 2] [--results DIR] [--pairs content:style ...]
 ///        [--variant NAME "FLAGS" ...]
+///        dotnet run -c Release --project bench/NeuralStyle.Bench -- measure [the same options]
+/// Each result is kept as RESULTS/PAIR-VARIANT.png (default: neuralstyle-quality in the temporary directory; --work
+/// is the old name of --results). `measure` runs no transfer: it reads the kept results of an earlier run with the
+/// same pairs, variants and width and recomputes the sheets and the table (seconds "-"), so a change to a measure can
+/// be judged without the transfer's minutes. Each sheet tile is enlarged --sheet-scale times with nearest neighbour.
 /// Paths in --pairs are relative to examples/. A variant's FLAGS are more flags of the main command, split on spaces
 /// (e.g. --variant tv50 "--tv-weight 50"); they are parsed by the command line itself, so they mean what they mean
 /// there. Every run has the same seed. The measures read the written PNG (what a user gets: 8-bit, clipped); the
@@ -41,7 +46,8 @@ internal static class QualityBenchmark
 
     public static int Run(string[] args)
     {
-        int width = 256, iterations = 200, seed = 1, threads = 2;
+        bool transfer = args[0] != "measure";
+        int width = 256, iterations = 200, seed = 1, threads = 2, sheetScale = 2;
         string root = Repository.Root();
         string sheets = Path.Combine(root, "docs", "quality");
         string work = Path.Combine(Path.GetTempPath(), "neuralstyle-quality");
@@ -56,7 +62,8 @@ internal static class QualityBenchmark
                 case "--seed": seed = int.Parse(args[++a], CultureInfo.InvariantCulture); break;
                 case "--threads": threads = int.Parse(args[++a], CultureInfo.InvariantCulture); break;
                 case "--sheets": sheets = args[++a]; break;
-                case "--work": work = args[++a]; break;
+                case "--work" or "--results": work = args[++a]; break;
+                case "--sheet-scale": sheetScale = int.Parse(args[++a], CultureInfo.InvariantCulture); break;
                 case "--pairs":
                     while (a + 1 < args.Length && !args[a + 1].StartsWith("--", StringComparison.Ordinal))
                     {
@@ -90,7 +97,11 @@ internal static class QualityBenchmark
             pairs.AddRange(DefaultPairs);
         }
 
-        TorchRuntime.EnsureInitialized(new RuntimeOptions(threads));
+        if (transfer)
+        {
+            TorchRuntime.EnsureInitialized(new RuntimeOptions(threads));
+        }
+
         Directory.CreateDirectory(sheets);
         Directory.CreateDirectory(work);
         string examples = Path.Combine(root, "examples");
@@ -106,6 +117,12 @@ internal static class QualityBenchmark
             foreach ((string variant, string[] flags) in variants)
             {
                 string output = Path.Combine(work, $"{pair}-{variant}.png");
+                if (!transfer && !File.Exists(output))
+                {
+                    Console.Error.WriteLine($"neural-style-bench: error: measure: no kept result {output} (run `quality` with the same --results, pairs, variants and width first)");
+                    return 1;
+                }
+
                 string[] command =
                 [
                     "--content", contentPath, "--styles", stylePath, "--initial", contentPath,
@@ -114,23 +131,30 @@ internal static class QualityBenchmark
                     "--seed", seed.ToString(CultureInfo.InvariantCulture),
                     "--output", output, "--overwrite", .. flags,
                 ];
-                StyleJobSpec spec = Bind(command);
-                var clock = Stopwatch.StartNew();
-                StyleJob.Run(spec, new JobContext(command));
-                double seconds = clock.Elapsed.TotalSeconds;
+                double? seconds = null;
+                if (transfer)
+                {
+                    StyleJobSpec spec = Bind(command);
+                    var clock = Stopwatch.StartNew();
+                    StyleJob.Run(spec, new JobContext(command));
+                    seconds = clock.Elapsed.TotalSeconds;
+                }
+
                 RgbImage result = ImageReader.Read(output);
                 PictureQuality q = PictureQuality.Measure(result, content, style);
                 panels.Add(result);
                 string row = string.Create(CultureInfo.InvariantCulture,
-                    $"| {contentName} + {styleName} | {variant} | {q.ColorNoise:0.00} | {q.Structure:0.00} | {q.Texture:0.00} | {q.Color:0.00} | {seconds:0.0} |");
+                    $"| {contentName} + {styleName} | {variant} | {q.ColorNoise:0.00} | {q.Structure:0.00} | {q.Texture:0.00} | {q.Color:0.00} | {(seconds is double t ? t.ToString("0.0", CultureInfo.InvariantCulture) : "-")} |");
                 rows.Add(row);
                 Console.Error.WriteLine(row);
             }
 
-            ImageWriter.Write(ContactSheet.Compose(panels), Path.Combine(sheets, $"{pair}.png"), overwrite: true);
+            ImageWriter.Write(ContactSheet.Compose(panels, sheetScale), Path.Combine(sheets, $"{pair}.png"), overwrite: true);
         }
 
-        Console.WriteLine($"{width} px, {iterations} iterations, seed {seed}, {threads} threads; sheets in {sheets} (content | style | {string.Join(" | ", variants.Select(v => v.Name))})");
+        Console.WriteLine(transfer
+            ? $"{width} px, {iterations} iterations, seed {seed}, {threads} threads; sheets in {sheets} (content | style | {string.Join(" | ", variants.Select(v => v.Name))}, tiles x{sheetScale})"
+            : $"{width} px, measured from the results kept in {work}; sheets in {sheets} (content | style | {string.Join(" | ", variants.Select(v => v.Name))}, tiles x{sheetScale})");
         Console.WriteLine();
         Console.WriteLine("| pair | variant | colour noise | structure | texture | colour | seconds |");
         Console.WriteLine("|---|---|---|---|---|---|---|");

@@ -6,9 +6,9 @@ namespace NeuralStyle.Quality;
 /// Network-free measures of a style-transfer result against its content and style (issue 12's quality benchmark).
 /// </summary>
 /// <param name="ColorNoise">Chroma speckle relative to the noisier input (<see cref="Quality.ColorNoise.Ratio"/>); 1 = none added.</param>
-/// <param name="Structure">Layout kept (<see cref="StructureSimilarity"/>); 1 = the content's.</param>
+/// <param name="Structure">Layout kept and visible (<see cref="StructureSimilarity"/>); 1 = the content's at its contrast.</param>
 /// <param name="Texture">LBP distance to the style relative to the content's (<see cref="TextureSignature"/>); lower = more of the style's texture.</param>
-/// <param name="Color">RGB-histogram distance to the style relative to the content's (<see cref="ColorSignature"/>); lower = more of the style's palette.</param>
+/// <param name="Color">RGB palette distance to the style relative to the content's (<see cref="ColorDistance"/>); lower = more of the style's palette.</param>
 public sealed record PictureQuality(double ColorNoise, double Structure, double Texture, double Color)
 {
     /// <summary>
@@ -21,11 +21,10 @@ public sealed record PictureQuality(double ColorNoise, double Structure, double 
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(style);
         double[] styleTexture = TextureSignature.Of(style);
-        double[] styleColor = ColorSignature.Of(style);
         return new PictureQuality(
             Quality.ColorNoise.Ratio(result, content, style),
             StructureSimilarity.Of(result, content),
             ChiSquare.Ratio(TextureSignature.Of(result), TextureSignature.Of(content), styleTexture),
-            ChiSquare.Ratio(ColorSignature.Of(result), ColorSignature.Of(content), styleColor));
+            ColorDistance.Ratio(result, content, style));
     }
 }

@@ -22,9 +22,13 @@ internal static class QualityFixture
         return new GreyPlane(p.GetProperty("width").GetInt32(), p.GetProperty("height").GetInt32(), Doubles(p.GetProperty("values")));
     }
 
-    public static RgbImage Rgb(JsonElement entry) =>
-        RgbImage.FromBytes(entry.GetProperty("width").GetInt32(), entry.GetProperty("height").GetInt32(),
-            [.. entry.GetProperty("pixels").EnumerateArray().Select(v => (byte)v.GetInt32())]);
+    /// <summary>One of the float RGB images of the "images" section, by name.</summary>
+    public static RgbImage Image(string name)
+    {
+        JsonElement e = Entries("images").Single(i => i.GetProperty("name").GetString() == name);
+        return new RgbImage(e.GetProperty("width").GetInt32(), e.GetProperty("height").GetInt32(),
+            [.. e.GetProperty("pixels").EnumerateArray().Select(v => (float)v.GetDouble())]);
+    }
 
     public static double[] Doubles(JsonElement array) => [.. array.EnumerateArray().Select(v => v.GetDouble())];
 
