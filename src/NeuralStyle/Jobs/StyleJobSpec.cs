@@ -37,6 +37,12 @@ public sealed record StyleJobSpec
     /// <summary>The loss weights and step size the user chose; the rest come from the backbone.</summary>
     public LossWeightChoice Weights { get; init; } = new(null, null, null, null);
 
+    /// <summary>
+    /// The parameterisation, colour decorrelation, transforms and chroma TV weight the user chose; the rest come from
+    /// the backbone. These replace the same four values of <see cref="Settings"/>. A run's manifest records them resolved.
+    /// </summary>
+    public PictureChoice Picture { get; init; } = PictureChoice.Backbone;
+
     /// <summary>The initial image, or null for noise.</summary>
     public string? Initial { get; init; }
 
@@ -70,7 +76,7 @@ public sealed record StyleJobSpec
     /// <summary>Transfer luminance only and recombine with the content's chroma (Gatys et al. 2016).</summary>
     public bool LuminanceOnly { get; init; }
 
-    /// <summary>The engine's settings (loss weights not chosen in <see cref="Weights"/> are replaced by the backbone's).</summary>
+    /// <summary>The engine's settings (loss weights not chosen in <see cref="Weights"/> are replaced by the backbone's, and the picture settings by <see cref="Picture"/>'s resolution).</summary>
     public required StyleTransferSettings Settings { get; init; }
 
     /// <summary>
@@ -134,5 +140,6 @@ public sealed record StyleJobSpec
         }
 
         yield return Weights.Problem();
+        yield return Picture.Problem();
     }
 }
