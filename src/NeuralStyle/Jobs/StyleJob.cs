@@ -75,8 +75,7 @@ public static class StyleJob
     private static JobFinished RunOn(IFeatureNetwork network, BackboneSelection selection, string networkSha256, StyleJobSpec spec, JobContext context, JobImageSizes sizes, ImageLimits limits, TransferState? resume, DateTimeOffset started, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
     {
         // The picture settings are recorded resolved (in the manifest's spec too): a resume keeps what this run used.
-        PictureChoice picture = PictureChoice.Of((spec.Picture ?? PictureChoice.Backbone).Resolve(network.Defaults.EffectivePicture));
-        spec = spec with { Picture = picture, Settings = picture.ApplyTo(spec.Settings, PictureDefaults.Seed) };
+        spec = spec.WithPictureResolved(network.Defaults.EffectivePicture);
         StyleTransferSettings settings = spec.Weights.ApplyTo(spec.Settings, network.Defaults.EffectiveWeights);
         TransferStateOrigin origin = ResumeCheck.OriginOf(networkSha256, selection, spec, settings, network.Defaults, sizes.Content);
         if (resume is not null)

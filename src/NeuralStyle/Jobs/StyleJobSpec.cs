@@ -80,6 +80,17 @@ public sealed record StyleJobSpec
     public required StyleTransferSettings Settings { get; init; }
 
     /// <summary>
+    /// This specification with its picture settings resolved against the <paramref name="backbone"/>'s defaults
+    /// (<see cref="BackboneDefaults.EffectivePicture"/>): <see cref="Picture"/> with every value set and
+    /// <see cref="Settings"/> carrying them. What a run records and runs with.
+    /// </summary>
+    public StyleJobSpec WithPictureResolved(PictureDefaults backbone)
+    {
+        PictureChoice picture = PictureChoice.Of((Picture ?? PictureChoice.Backbone).Resolve(backbone));
+        return this with { Picture = picture, Settings = picture.ApplyTo(Settings, backbone) };
+    }
+
+    /// <summary>
     /// Refuses a specification that cannot run as given, before any file is read: values out of range (see
     /// <see cref="SettingLimits"/>), lists whose length does not match the styles, and a checkpoint name that
     /// would never be used or would name every checkpoint alike.
