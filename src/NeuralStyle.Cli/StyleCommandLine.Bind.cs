@@ -69,7 +69,6 @@ internal sealed partial class StyleCommandLine
             Iterations = Pick(_iterations, r => r.Settings.Iterations),
             ContentWeightBlend = Pick(_contentWeightBlend, r => r.Settings.ContentWeightBlend),
             StyleLayerWeightExp = Pick(_styleLayerWeightExp, r => r.Settings.StyleLayerWeightExp),
-            ChromaTvWeight = Pick(_chromaTvWeight, r => r.Settings.ChromaTvWeight),
             StyleBlendWeights = blends,
             Beta1 = Pick(_beta1, r => r.Settings.Beta1),
             Beta2 = Pick(_beta2, r => r.Settings.Beta2),
@@ -90,6 +89,7 @@ internal sealed partial class StyleCommandLine
             StyleLoss = result.GetResult(_styleLoss) is { Implicit: false } || was is null ? StyleFlagValues.StyleLossOf(result.GetValue(_styleLoss)) : was.StyleLoss,
         };
         LossWeightChoice weights = Weights(result, resumed, optimizer);
+        PictureChoice picture = Picture(result, resumed, recipeGiven, seedRecipe);
         StyleFlagValues.CheckRanges(settings, weights);
         try
         {
@@ -111,6 +111,7 @@ internal sealed partial class StyleCommandLine
             Network = Pick(_network, r => r.Network),
             NetworkWeights = Pick(_weights, r => r.NetworkWeights),
             Weights = weights,
+            Picture = picture,
             Initial = Pick(_initial, r => r.Initial),
             PreserveColors = preserveColors,
             Pooling = resumed is not null && result.GetResult(_pooling) is not { Implicit: false } ? resumed.Pooling : result.GetValue(_pooling) == "avg" ? PoolingMode.Avg : PoolingMode.Max,

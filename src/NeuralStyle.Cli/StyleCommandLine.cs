@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using NeuralStyle.Backbones;
 using NeuralStyle.Imaging;
@@ -25,7 +26,6 @@ internal sealed partial class StyleCommandLine
     private readonly Option<double> _styleLayerWeightExp = WithDefault("--style-layer-weight-exp", "style layer k gets weight exp^k (weights rescaled to sum to the layer count)", "STYLE_LAYER_WEIGHT_EXP", 1.0);
     private readonly Option<double[]> _styleBlendWeights = Many<double>("--style-blend-weights", "style blending weights (default equal)", "STYLE_BLEND_WEIGHT");
     private readonly Option<double?> _tvWeight = Optional<double?>("--tv-weight", "total variation regularization weight (default 100 with VGG)", "TV_WEIGHT");
-    private readonly Option<double> _chromaTvWeight = WithDefault("--chroma-tv-weight", "total variation of the image's colour alone (Cb, Cr in 0..255 units): removes colour speckle without smoothing the style's texture (0: off, as the seed)", "WEIGHT", 0.0);
     private readonly Option<double?> _learningRate = Optional<double?>("--learning-rate", "Adam's learning rate, or L-BFGS's step size with --optimizer lbfgs (default 10 with VGG, 2 with ResNet-18, 1 for L-BFGS)", "LEARNING_RATE");
     private readonly Option<double> _beta1 = WithDefault("--beta1", "Adam: beta1 parameter", "BETA1", 0.9);
     private readonly Option<double> _beta2 = WithDefault("--beta2", "Adam: beta2 parameter", "BETA2", 0.999);
@@ -63,12 +63,14 @@ internal sealed partial class StyleCommandLine
         _content.Required = !resuming;
         _styles.Required = !resuming;
         _output.Required = !resuming;
-        _pooling.AcceptOnlyFromAmong("max", "avg");
-        _smoothing.AcceptOnlyFromAmong("swag", "none");
-        _styleLoss.AcceptOnlyFromAmong("gram", "meanstd", "w2", "sliced");
-        _colorTransfer.AcceptOnlyFromAmong("none", "histogram", "histogram-sqrt");
-        _optimizer.AcceptOnlyFromAmong("adam", "lbfgs");
-        _recipe.AcceptOnlyFromAmong("ours", "seed");
+        OneOf(_pooling, "max", "avg");
+        OneOf(_smoothing, "swag", "none");
+        OneOf(_styleLoss, "gram", "meanstd", "w2", "sliced");
+        OneOf(_colorTransfer, "none", "histogram", "histogram-sqrt");
+        OneOf(_optimizer, "adam", "lbfgs");
+        OneOf(_recipe, "ours", "seed");
+        OneOf(_parameterization, "pixel", "fourier", "pyramid");
+        OneOf(_decorrelateColors, "on", "off");
         Root = new RootCommand("Neural style transfer (Gatys et al.): paints the content image in the style of the style images.");
         foreach (Option option in new Option[]
         {
@@ -77,6 +79,7 @@ internal sealed partial class StyleCommandLine
             _beta1, _beta2, _epsilon, _initial, _initialNoiseblend, _preserveColors, _pooling, _printIterations,
             _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _maxPixels, _styleLoss, _colorTransfer, _luminanceOnly, _recipe, _optimizer,
             _lbfgsHistory, _lbfgsLineSearch, _average, _resume, _scales, _coarseIterations, _minSize,
+            _parameterization, _decorrelateColors, _jitter, _scaleRange, _rotation,
         })
         {
             Root.Options.Add(option);
@@ -84,6 +87,20 @@ internal sealed partial class StyleCommandLine
     }
 
     public RootCommand Root { get; }
+
+    // In one line naming the flag, like the numbers' errors (AcceptOnlyFromAmong's message lists the values on lines of their own).
+    private static void OneOf(Option option, params string[] values)
+    {
+        option.Validators.Add(result =>
+        {
+            foreach (Token token in result.Tokens.Where(t => !values.Contains(t.Value, StringComparer.Ordinal)))
+            {
+                result.AddError($"{option.Name} expects {string.Join(", ", values[..^1])} or {values[^1]}, got '{token.Value}'");
+                return;
+            }
+        });
+        option.CompletionSources.Add(values);
+    }
 
     private static Option<T> Required<T>(string name, string description, string helpName) =>
         new(name) { Description = description, HelpName = helpName, Required = true };

@@ -54,7 +54,6 @@ internal static class StyleFlagValues
         }
 
         yield return weights.Tv is double tv ? SettingLimits.Weight("--tv-weight", tv) : null;
-        yield return SettingLimits.Weight("--chroma-tv-weight", settings.ChromaTvWeight);
         yield return weights.LearningRate is double rate ? SettingLimits.PositiveFloat32("--learning-rate", rate) : null;
         yield return SettingLimits.Fraction("--beta1", settings.Beta1, openAtOne: true);
         yield return SettingLimits.Fraction("--beta2", settings.Beta2, openAtOne: true);

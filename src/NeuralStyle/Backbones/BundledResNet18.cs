@@ -50,7 +50,9 @@ public static class BundledResNet18
         ContentLayers: ["layer3.0"],
         StyleLayers: ["relu", "layer1.1", "layer2.1", "layer3.1", "layer4.0"],
         Smoothing: FeatureSmoothing.Swag,
-        Weights: new LossWeights(Content: 2e4, Style: 5e8, Tv: 5, LearningRate: 2));
+        Weights: new LossWeights(Content: 2e4, Style: 5e8, Tv: 5, LearningRate: 2),
+        // The seed's for now: issue 12's quality benchmark chooses this network's parameterisation, transforms and chroma TV.
+        Picture: null);
 
     /// <summary>The model's path next to the running program.</summary>
     public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, RelativePath);

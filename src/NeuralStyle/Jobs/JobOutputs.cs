@@ -1,6 +1,7 @@
 using System.Globalization;
 using NeuralStyle.Imaging;
 using NeuralStyle.Transfer;
+using NeuralStyle.Transfer.Parameterizations;
 
 namespace NeuralStyle.Jobs;
 
@@ -74,6 +75,13 @@ internal static class JobOutputs
     {
         long imageBytes = (3L * width * height) + ImageOverheadBytes;
         int stateImages = 2 + settings.OptimizerImageCopies + (settings.AverageDecay is null ? 0 : 1);
+        if (spec.Picture?.Parameterization is not ImageParameterization.Pixel)
+        {
+            // Not pixels, or not known before the backbone is: the state also holds the parameters, and the optimiser's
+            // tensors have their shape, at most 4/3 of the image's (a pyramid's levels; Fourier coefficients are about 1).
+            stateImages += 1 + ((settings.OptimizerImageCopies + 2) / 3);
+        }
+
         long stateBytes = (stateImages * 3L * width * height * sizeof(float)) + ImageOverheadBytes;
         string manifest = ManifestFor(spec);
         var needs = new Dictionary<string, long>(StringComparer.Ordinal);

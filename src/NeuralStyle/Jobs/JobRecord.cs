@@ -67,5 +67,14 @@ internal static class JobRecord
         StyleLayers = settings.StyleLayerWeights(network.Defaults),
         Smoothing = (settings.Smoothing ?? network.Defaults.Smoothing).ToString().ToLowerInvariant(),
         StyleLoss = settings.StyleLoss.ToString().ToLowerInvariant(),
+        Parameterization = settings.Parameterization.ToString().ToLowerInvariant(),
+        settings.DecorrelateColors,
+        Robustness = new
+        {
+            settings.Robustness.JitterPixels,
+            settings.Robustness.ScaleMin,
+            settings.Robustness.ScaleMax,
+            settings.Robustness.RotationDegrees,
+        },
     };
 }

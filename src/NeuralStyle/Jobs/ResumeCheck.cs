@@ -12,7 +12,8 @@ namespace NeuralStyle.Jobs;
 /// </summary>
 /// <remarks>
 /// Must match: everything that defines the objective (content and style files by SHA-256, style scales, colour
-/// transfer, luminance-only, pooling, layers and their weights, loss weights, style loss, smoothing, blend weights):
+/// transfer, luminance-only, pooling, layers and their weights, loss weights, style loss, smoothing, blend weights,
+/// the image's parameterisation, colour decorrelation and transforms):
 /// the state's best image and best loss are values of that objective, and a run that changed it would compare new
 /// losses with the old best and could keep the wrong picture. And everything that shaped the optimiser's saved state
 /// (the optimiser; Adam's betas and epsilon, which its moments and bias correction were built with; L-BFGS's history
@@ -60,6 +61,11 @@ internal static class ResumeCheck
             ["--style-weight"] = Number(settings.StyleWeight),
             ["--tv-weight"] = Number(settings.TvWeight),
             ["--chroma-tv-weight"] = Number(settings.ChromaTvWeight),
+            ["--parameterization"] = settings.Parameterization.ToString().ToLowerInvariant(),
+            ["--decorrelate-colors"] = Flag(settings.DecorrelateColors),
+            ["--jitter"] = Number(settings.Robustness.JitterPixels),
+            ["--scale-range"] = Numbers([settings.Robustness.ScaleMin, settings.Robustness.ScaleMax]),
+            ["--rotation"] = Number(settings.Robustness.RotationDegrees),
             ["--style-blend-weights"] = Numbers(settings.NormalisedBlendWeights(spec.Styles.Count)),
             ["--style-loss"] = settings.StyleLoss switch { StyleLossKind.MeanStd => "meanstd", StyleLossKind.Wasserstein2 => "w2", StyleLossKind.Sliced => "sliced", var k => k.ToString().ToLowerInvariant() },
             ["--smoothing"] = (settings.Smoothing ?? defaults.Smoothing).ToString().ToLowerInvariant(),
@@ -98,7 +104,7 @@ internal static class ResumeCheck
         // The optimiser first: with another one, its own options differ too, and the optimiser is the reason.
         foreach (string option in saved.Options.Keys.Union(now.Options.Keys).OrderBy(o => o != "--optimizer").ThenBy(o => o, StringComparer.Ordinal))
         {
-            string was = saved.Options.GetValueOrDefault(option) ?? "(not used)";
+            string was = saved.Options.GetValueOrDefault(option) ?? OlderStateValues.GetValueOrDefault(option) ?? "(not used)";
             string isNow = now.Options.GetValueOrDefault(option) ?? "(not used)";
             if (!string.Equals(was, isNow, StringComparison.Ordinal))
             {
@@ -107,6 +113,17 @@ internal static class ResumeCheck
             }
         }
     }
+
+    // Options a state saved before they existed does not record: it was made with the seed's value, the only one
+    // there was, so a run with that value may continue it and one with another is refused like any difference.
+    private static readonly Dictionary<string, string> OlderStateValues = new(StringComparer.Ordinal)
+    {
+        ["--parameterization"] = "pixel",
+        ["--decorrelate-colors"] = "off",
+        ["--jitter"] = "0",
+        ["--scale-range"] = "1 1",
+        ["--rotation"] = "0",
+    };
 
     // 16 hex digits (64 bits) tell files apart well enough for a message and for the input files' entries; the
     // network's comparison uses the full digest.

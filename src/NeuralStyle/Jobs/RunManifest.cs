@@ -17,7 +17,7 @@ internal sealed record RunManifest
 
     public required object Options { get; init; }
 
-    /// <summary>The job's specification as given (before the backbone's defaults), for scripts and for resuming.</summary>
+    /// <summary>The job's specification as given (before the backbone's loss weights), with its picture settings resolved, for scripts and for resuming.</summary>
     public required StyleJobSpec Spec { get; init; }
 
     public required NetworkRecord Network { get; init; }

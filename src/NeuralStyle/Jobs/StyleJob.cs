@@ -74,6 +74,8 @@ public static class StyleJob
 
     private static JobFinished RunOn(IFeatureNetwork network, BackboneSelection selection, string networkSha256, StyleJobSpec spec, JobContext context, JobImageSizes sizes, ImageLimits limits, TransferState? resume, DateTimeOffset started, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
     {
+        // The picture settings are recorded resolved (in the manifest's spec too): a resume keeps what this run used.
+        spec = spec.WithPictureResolved(network.Defaults.EffectivePicture);
         StyleTransferSettings settings = spec.Weights.ApplyTo(spec.Settings, network.Defaults.EffectiveWeights);
         TransferStateOrigin origin = ResumeCheck.OriginOf(networkSha256, selection, spec, settings, network.Defaults, sizes.Content);
         if (resume is not null)

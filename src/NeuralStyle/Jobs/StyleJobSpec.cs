@@ -37,6 +37,12 @@ public sealed record StyleJobSpec
     /// <summary>The loss weights and step size the user chose; the rest come from the backbone.</summary>
     public LossWeightChoice Weights { get; init; } = new(null, null, null, null);
 
+    /// <summary>
+    /// The parameterisation, colour decorrelation, transforms and chroma TV weight the user chose; the rest come from
+    /// the backbone. These replace the same four values of <see cref="Settings"/>. A run's manifest records them resolved.
+    /// </summary>
+    public PictureChoice Picture { get; init; } = PictureChoice.Backbone;
+
     /// <summary>The initial image, or null for noise.</summary>
     public string? Initial { get; init; }
 
@@ -70,8 +76,19 @@ public sealed record StyleJobSpec
     /// <summary>Transfer luminance only and recombine with the content's chroma (Gatys et al. 2016).</summary>
     public bool LuminanceOnly { get; init; }
 
-    /// <summary>The engine's settings (loss weights not chosen in <see cref="Weights"/> are replaced by the backbone's).</summary>
+    /// <summary>The engine's settings (loss weights not chosen in <see cref="Weights"/> are replaced by the backbone's, and the picture settings by <see cref="Picture"/>'s resolution).</summary>
     public required StyleTransferSettings Settings { get; init; }
+
+    /// <summary>
+    /// This specification with its picture settings resolved against the <paramref name="backbone"/>'s defaults
+    /// (<see cref="BackboneDefaults.EffectivePicture"/>): <see cref="Picture"/> with every value set and
+    /// <see cref="Settings"/> carrying them. What a run records and runs with.
+    /// </summary>
+    public StyleJobSpec WithPictureResolved(PictureDefaults backbone)
+    {
+        PictureChoice picture = PictureChoice.Of((Picture ?? PictureChoice.Backbone).Resolve(backbone));
+        return this with { Picture = picture, Settings = picture.ApplyTo(Settings, backbone) };
+    }
 
     /// <summary>
     /// Refuses a specification that cannot run as given, before any file is read: values out of range (see
@@ -134,5 +151,6 @@ public sealed record StyleJobSpec
         }
 
         yield return Weights.Problem();
+        yield return Picture.Problem();
     }
 }

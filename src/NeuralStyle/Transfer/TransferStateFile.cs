@@ -10,18 +10,24 @@ namespace NeuralStyle.Transfer;
 
 /// <summary>Reads and writes <see cref="TransferState"/> files (OUTPUT.state), written atomically at every checkpoint.</summary>
 /// <remarks>
-/// Layout (little-endian): the 8 bytes "NSSTATE2"; an int32 length and that many bytes of UTF-8 JSON holding the
+/// Layout (little-endian): the 8 bytes "NSSTATE3"; an int32 length and that many bytes of UTF-8 JSON holding the
 /// run the state belongs to (<see cref="TransferStateOrigin"/>), the scalars and the names of the tensors in order;
 /// then per tensor an int32 rank, rank int64 dimensions and the float32 values in C order; last, the 32-byte SHA-256
 /// of everything before it. The checksum is verified before anything else is read, so a damaged file (a flipped bit,
 /// a truncated copy) is refused as such; every length is also checked against what the file holds before anything is
 /// allocated. SHA-256 rather than a CRC: it is in the base library (no extra package) and, at a few hundred MB/s, it
 /// costs little beside writing the tensors. "NSSTATE1" files (no checksum, no origin) are refused with that reason.
+/// "NSSTATE3" added the tensor "parameters" (<see cref="TransferState.Parameters"/>, the optimised variable of a run
+/// that is not parameterised by pixels); the layout is otherwise NSSTATE2's, which is still read (its states are all
+/// of pixels). The signature changed so that a neural-style that predates parameters refuses such a state instead of
+/// resuming it from the image alone, dropping the parameters and the optimiser's tensors of their shape.
 /// </remarks>
 public static class TransferStateFile
 {
-    private static readonly byte[] Magic = "NSSTATE2"u8.ToArray();
+    private static readonly byte[] Magic = "NSSTATE3"u8.ToArray();
+    private static readonly byte[] PixelsOnlyMagic = "NSSTATE2"u8.ToArray();
     private static readonly byte[] OlderMagic = "NSSTATE1"u8.ToArray();
+    private const string ParametersName = "parameters";
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private const int MaxRank = 8;
     private const int ChecksumBytes = 32;
@@ -35,7 +41,14 @@ public static class TransferStateFile
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(origin);
+        if (state.Parameters is { } parameters && (parameters.is_complex() || !parameters.is_floating_point()))
+        {
+            // Written as float32, a complex tensor would lose its imaginary part without a word.
+            throw new ArgumentException($"the parameters to save must be real floating-point values (got {parameters.dtype}; store complex coefficients with view_as_real)", nameof(state));
+        }
+
         var tensors = new List<(string Name, Tensor Value)> { ("image", state.Image) };
+        Add(tensors, ParametersName, state.Parameters);
         Add(tensors, "best", state.Best);
         Add(tensors, "average", state.Average);
         Add(tensors, "adam.m", state.AdamFirstMoment);
@@ -100,9 +113,10 @@ public static class TransferStateFile
             throw Bad(path, 0, "written by an older neural-style (format NSSTATE1, without a checksum or the run it belongs to), so it cannot be checked and is not resumed; start the run again");
         }
 
-        if (data.Length < Magic.Length || !data.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        bool pixelsOnly = data.Length >= PixelsOnlyMagic.Length && data.AsSpan(0, PixelsOnlyMagic.Length).SequenceEqual(PixelsOnlyMagic);
+        if (!pixelsOnly && (data.Length < Magic.Length || !data.AsSpan(0, Magic.Length).SequenceEqual(Magic)))
         {
-            throw Bad(path, 0, "not a neural-style state file (no NSSTATE2 signature)");
+            throw Bad(path, 0, "not a neural-style state file (no NSSTATE3 or NSSTATE2 signature)");
         }
 
         if (data.Length < Magic.Length + 4 + ChecksumBytes)
@@ -143,6 +157,11 @@ public static class TransferStateFile
             throw Bad(path, offset, "header is incomplete or inconsistent");
         }
 
+        if (pixelsOnly && header.Tensors.Contains(ParametersName))
+        {
+            throw Bad(path, offset, $"an NSSTATE2 state names a '{ParametersName}' tensor, which that format does not have");
+        }
+
         offset += jsonLength;
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
@@ -167,6 +186,7 @@ public static class TransferStateFile
                 throw Bad(path, offset, $"the image tensor is {string.Join('x', image.shape)}, the header says {header.Origin.Width}x{header.Origin.Height}");
             }
 
+            CheckOptimisedShapes(tensors, image, path);
             return Assemble(header, tensors, path);
         }
         catch
@@ -205,6 +225,7 @@ public static class TransferStateFile
         {
             CompletedIterations = h.CompletedIterations,
             Image = t["image"],
+            Parameters = t.GetValueOrDefault(ParametersName),
             Best = t.GetValueOrDefault("best"),
             BestLoss = h.BestLoss,
             Average = t.GetValueOrDefault("average"),
@@ -215,6 +236,27 @@ public static class TransferStateFile
             Lbfgs = lbfgs,
             Origin = h.Origin,
         };
+    }
+
+    // The optimiser's tensors have the shape of what it optimises: the parameters when there are any, else the image.
+    // A state that breaks this would fail deep in LibTorch on the first step; here it is named.
+    private static void CheckOptimisedShapes(Dictionary<string, Tensor> t, Tensor image, string path)
+    {
+        Tensor? parameters = t.GetValueOrDefault(ParametersName);
+        if (parameters is not null && parameters.numel() == 0)
+        {
+            throw Bad(path, 0, $"tensor '{ParametersName}' is empty ({string.Join('x', parameters.shape)})");
+        }
+
+        long[] optimised = (parameters ?? image).shape;
+        foreach ((string name, Tensor value) in t)
+        {
+            bool ofTheOptimiser = name.StartsWith("adam.", StringComparison.Ordinal) || name.StartsWith("lbfgs.", StringComparison.Ordinal);
+            if (ofTheOptimiser && !value.shape.SequenceEqual(optimised))
+            {
+                throw Bad(path, 0, $"tensor '{name}' is {string.Join('x', value.shape)}, the {(parameters is null ? "image" : ParametersName)} it belongs to {string.Join('x', optimised)}");
+            }
+        }
     }
 
     private static Tensor ReadTensor(ReadOnlySpan<byte> data, ref int offset, string path, string name)

@@ -163,7 +163,8 @@ public class CommandLineTests
             "--network", "--content-weight", "--content-weight-blend", "--style-weight", "--style-layer-weight-exp",
             "--style-blend-weights", "--tv-weight", "--learning-rate", "--beta1", "--beta2", "--epsilon", "--initial",
             "--initial-noiseblend", "--preserve-colors", "--pooling", "--print-iterations", "--checkpoint-iterations",
-            "--overwrite", "--seed", "--threads",
+            "--overwrite", "--seed", "--threads", "--chroma-tv-weight", "--parameterization", "--decorrelate-colors",
+            "--jitter", "--scale-range", "--rotation",
         })
         {
             Assert.Contains(flag, run.Output);

@@ -154,7 +154,7 @@ internal static class ReaderTargets
     public static FuzzTarget State(TempDirectory scratch) => new()
     {
         Name = "state",
-        Seeds = [StateSeed(scratch, "adam.state", lbfgs: false), StateSeed(scratch, "lbfgs.state", lbfgs: true)],
+        Seeds = [StateSeed(scratch, "adam.state", lbfgs: false), StateSeed(scratch, "lbfgs.state", lbfgs: true), StateSeed(scratch, "parameters.state", lbfgs: false, parameters: [2, 3, 4, 3])],
         Read = (bytes, name) => WithFile(scratch, bytes, name, path => TransferStateFile.Read(path).Dispose()),
         ClearErrors = [typeof(InvalidDataException), typeof(IOException)],
     };
@@ -207,16 +207,18 @@ internal static class ReaderTargets
         }
     }
 
-    private static FuzzSeed StateSeed(TempDirectory scratch, string name, bool lbfgs)
+    // With parameters (a shape other than the image's), the optimiser's tensors have their shape.
+    private static FuzzSeed StateSeed(TempDirectory scratch, string name, bool lbfgs, long[]? parameters = null)
     {
-        Tensor Filled(float value) => full(new long[] { 1, 3, 4, 5 }, value);
+        Tensor Filled(float value) => full(parameters ?? [1, 3, 4, 5], value);
         using var state = new TransferState
         {
             CompletedIterations = 12,
             Image = arange(60, ScalarType.Float32).reshape(1, 3, 4, 5),
-            Best = Filled(1),
+            Parameters = parameters is null ? null : Filled(-0.5f),
+            Best = full(new long[] { 1, 3, 4, 5 }, 1f),
             BestLoss = 3.5,
-            Average = lbfgs ? null : Filled(0.25f),
+            Average = lbfgs ? null : full(new long[] { 1, 3, 4, 5 }, 0.25f),
             AverageSteps = lbfgs ? 0 : 12,
             AdamStep = lbfgs ? 0 : 12,
             AdamFirstMoment = lbfgs ? null : Filled(2),

@@ -26,12 +26,15 @@ internal static class TestFiles
     /// A state file in the layout TransferStateFile wrote when these tests were made ("NSSTATE2", header length, JSON,
     /// tensors, SHA-256 of all that): a reader of a later layout refuses it some other way, which these tests accept.
     /// </summary>
-    public static byte[] State(string json, params (long[] Dims, float[] Values)[] tensors)
+    public static byte[] State(string json, params (long[] Dims, float[] Values)[] tensors) => SignedState("NSSTATE2", json, tensors);
+
+    /// <summary>As <see cref="State"/>, with the 8-byte <paramref name="signature"/> of a given format ("NSSTATE3" has the parameters).</summary>
+    public static byte[] SignedState(string signature, string json, params (long[] Dims, float[] Values)[] tensors)
     {
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write("NSSTATE2"u8);
+            writer.Write(Encoding.ASCII.GetBytes(signature));
             byte[] header = Encoding.UTF8.GetBytes(json);
             writer.Write(header.Length);
             writer.Write(header);
