@@ -1,4 +1,6 @@
 using NeuralStyle.Transfer;
+using NeuralStyle.Transfer.Parameterizations;
+using NeuralStyle.Transfer.Robustness;
 using NeuralStyle.Weights.Onnx;
 
 namespace NeuralStyle.Backbones;
@@ -36,23 +38,36 @@ public static class BundledResNet18
         ["avgpool"] = "Pooling395_Output_0",
     };
 
-    /// <summary>Layers, smoothing and weights chosen on the example images (README, "The bundled ResNet-18").</summary>
+    /// <summary>Layers, smoothing, weights and picture settings chosen on the example images (README, "The bundled ResNet-18"; BENCHMARKS.md, "Picture quality").</summary>
     /// <remarks>
     /// Style on the stem and the end of each stage, content on the first block of stage 3, as the platform notes
     /// found to give a recognisably stylised image. Without smoothing the result is a dark blur whatever the weights
     /// (content weights up to 1000, content on layer1.1 .. layer3.0 were tried); with SWAG at a temperature of four
     /// standard deviations the style loss falls tenfold in 200 steps and the content stays recognisable. SWAG's
-    /// Gram values are tiny (about 5e-5 at the start), hence the style weight. The content weight was 200 while the
-    /// default was the seed's Adam, whose 200 steps stop far from the optimum; our recipe (L-BFGS over three scales)
-    /// gets close to it, where 200 leaves only bricks on the example images and 2e4 keeps the cat (1e3 and 3e3 tried).
+    /// Gram values are tiny (about 5e-5 at the start), hence the style weight.
+    /// <para>
+    /// The picture settings come from issue 12's quality benchmark (ten content/style pairs at 128 px, judged by
+    /// network-free measures and by eye). With pixels in the network's own colours the result carried rainbow speckle
+    /// (colour noise up to 2.1 times the inputs') and the network's stride-8 grid of dots. Optimising in decorrelated
+    /// colour coordinates and a total variation on the chroma alone (weight 400) remove the speckle on every pair;
+    /// small random rescaling (0.97 to 1.03) and rotation (up to 2 degrees) before the network at each step remove
+    /// the grid (its period-8 strength falls from 2.7-3.4 to about 1, the level of no grid). Jitter was left out: it
+    /// added speckle on the cat under the Hubble field. The Fourier and pyramid bases lost the content's layout at
+    /// the recipe's learning rate (structure 0.04-0.40) and are options, not defaults. With smoother pictures the
+    /// content weight that keeps the layout rose from 2e4 to 5e4 (4e4 lost the horse's and astronaut's outlines,
+    /// 6e4 kept more of the content's own colours than of the style's).
+    /// </para>
     /// </remarks>
     public static BackboneDefaults Defaults { get; } = new(
         ContentLayers: ["layer3.0"],
         StyleLayers: ["relu", "layer1.1", "layer2.1", "layer3.1", "layer4.0"],
         Smoothing: FeatureSmoothing.Swag,
-        Weights: new LossWeights(Content: 2e4, Style: 5e8, Tv: 5, LearningRate: 2),
-        // The seed's for now: issue 12's quality benchmark chooses this network's parameterisation, transforms and chroma TV.
-        Picture: null);
+        Weights: new LossWeights(Content: 5e4, Style: 5e8, Tv: 5, LearningRate: 2),
+        Picture: new PictureDefaults(
+            ImageParameterization.Pixel,
+            DecorrelateColors: true,
+            Robustness: new TransformRobustness(JitterPixels: 0, ScaleMin: 0.97, ScaleMax: 1.03, RotationDegrees: 2),
+            ChromaTvWeight: 400));
 
     /// <summary>The model's path next to the running program.</summary>
     public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, RelativePath);

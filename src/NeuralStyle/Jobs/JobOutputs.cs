@@ -77,7 +77,7 @@ internal static class JobOutputs
         int stateImages = 2 + settings.OptimizerImageCopies + (settings.AverageDecay is null ? 0 : 1);
         if (spec.Picture?.Parameterization is not ImageParameterization.Pixel)
         {
-            // Not pixels, or not known before the backbone is: the state also holds the parameters, and the optimiser's
+            // Not pixels (or not yet resolved): the state also holds the parameters, and the optimiser's
             // tensors have their shape, at most 4/3 of the image's (a pyramid's levels; Fourier coefficients are about 1).
             stateImages += 1 + ((settings.OptimizerImageCopies + 2) / 3);
         }

@@ -60,7 +60,6 @@ public static class StyleJob
         // Sizes first, from the headers: nothing full-size exists before the memory check in RunOn has passed.
         ImageLimits limits = JobInputs.Limits(spec, JobMemory.BudgetFor(spec.MaxMemoryMiB));
         JobImageSizes sizes = JobImageSizes.Measure(spec, limits);
-        JobOutputs.CheckSpace(spec, spec.Settings, sizes.Content.Width, sizes.Content.Height);
         IFeatureNetwork network = Open(selection, spec);
         try
         {
@@ -96,6 +95,10 @@ public static class StyleJob
         int minimumSide = JobSizes.MinimumSide(network, settings);
         JobSizes.Check(minimumSide, spec, sizes, plan);
         JobMemory.Check(network, settings, sizes, spec.MaxMemoryMiB, report);
+        // After the memory check (a size that cannot fit in memory is the first thing to say, and its fix, a smaller
+        // --width, also fixes the space), before the images are read and anything is written; the resolved picture
+        // settings tell whether the state holds parameters beside the image.
+        JobOutputs.CheckSpace(spec, settings, width, height);
         JobInputs inputs = JobInputs.Read(spec, limits);
         string manifestPath = JobOutputs.ManifestFor(spec);
         var manifest = new ManifestRecorder(manifestPath, JobRecord.Create(spec, context, started, minSize, settings, network, selection, networkSha256), origin);

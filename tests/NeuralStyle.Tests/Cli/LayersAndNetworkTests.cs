@@ -81,13 +81,14 @@ public class LayersAndNetworkTests
         using var temp = new TempDirectory();
         string content = Fixtures.Example("chelsea.png"), style = Fixtures.Example("brick.png");
         CliRun run = CliRun.Invoke(["--content", content, "--styles", style, "--initial", content, "--width", "96", "--scales", "1",
-            "--iterations", "40", "--print-iterations", "39", "--output", temp.File("o.png")]);
+            "--iterations", "40", "--print-iterations", "1", "--output", temp.File("o.png")]);
         Assert.True(run.ExitCode == 0, run.Error);
         SeedConsoleOutput console = SeedConsoleOutput.Parse(run.ErrorLines, out _);
-        PrintedLosses first = console.Printed[0], last = console.Printed[^1];
-        Assert.True(last.Style < first.Style / 3, $"style loss {first.Style} -> {last.Style}");
-        // The content weight (2e4) holds the content term up while the style falls, so the total falls less than the
-        // style: 11731 -> 6029 here.
-        Assert.True(last.Total < first.Total * 0.6, $"total loss {first.Total} -> {last.Total}");
+        // The defaults evaluate each step under a small random rescaling and rotation, so one iteration's losses are
+        // noisy (the content term varies 1000..9000 from draw to draw): compare the mean of the last ten iterations.
+        // The total is not compared: the content weight (5e4) and the chroma TV hold it up while the style falls.
+        double first = console.Printed[0].Style;
+        double last = console.Printed.TakeLast(10).Average(p => p.Style);
+        Assert.True(last < first * 0.75, $"style loss {first} -> {last} (mean of the last ten)");
     }
 }

@@ -112,6 +112,27 @@ public class SizeLimitTests
     }
 
     [Fact]
+    public void A_run_too_big_for_memory_says_so_even_where_the_disk_is_also_too_small()
+    {
+        // A CI machine with less free disk than this one answered the 20000-wide run with the disk-space refusal: the
+        // memory estimate now comes first, since its fix (a smaller --width) is the one the user needs.
+        using var temp = new TempDirectory();
+        using var disk = Tmpfs.Mount(temp.File("small"), 1 << 20);
+        string[] args =
+        [
+            "--network", Fixtures.TinyVgg("tiny-vgg-current.mat"), "--content", Fixtures.TinyVgg("content.png"),
+            "--styles", Fixtures.TinyVgg("style1.png"), "--output", disk.File("o.png"), "--iterations", "1",
+            "--width", "20000", "--max-memory", "4000",
+        ];
+
+        CliRun run = CliRun.Invoke(args);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Matches(@"^neural-style: error: a 20000x15675 run needs about \d+ MiB but only 4000 MiB are allowed by --max-memory; use a smaller --width$", run.ErrorLines[^1]);
+        Assert.Empty(Directory.GetFileSystemEntries(disk.Path));
+    }
+
+    [Fact]
     public void A_style_scaled_beyond_the_budget_is_refused_by_the_estimate()
     {
         // The content alone fits in 700 MiB; its style at --style-scales 60 (2220x1860) does not.

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace NeuralStyle.Tests.Jobs;
 
-/// <summary>Everything a run will write is checked before the network is loaded: names, inputs, directories, disk space.</summary>
+/// <summary>Everything a run will write is checked before the images are read: names, inputs and directories before the network is loaded, disk space after the memory estimate.</summary>
 public class OutputChecksTests
 {
     private static string[] Run(string output, params string[] more) =>
@@ -63,8 +63,10 @@ public class OutputChecksTests
         using var disk = Tmpfs.Mount(temp.File("small"), 16 * 1024);
         CliRun run = CliRun.Invoke(Run(disk.File("o.png")));
         Assert.Equal(1, run.ExitCode);
-        // Named by its mount point: the files of one file system are added up together.
-        Assert.Matches($@"^neural-style: error: not enough disk space for the output files on {Regex.Escape(disk.Path)}: the run needs up to \d+ MiB \(the images and the state to resume from\) but 1 MiB are free$", run.ErrorLines.Single());
+        // Named by its mount point: the files of one file system are added up together. Checked after the memory
+        // estimate (so after the network line) and before any iteration.
+        Assert.Matches($@"^neural-style: error: not enough disk space for the output files on {Regex.Escape(disk.Path)}: the run needs up to \d+ MiB \(the images and the state to resume from\) but 1 MiB are free$", run.ErrorLines[^1]);
+        Assert.DoesNotContain("Iteration", run.Error, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(disk.Path));
     }
 
