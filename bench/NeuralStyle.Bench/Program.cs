@@ -26,9 +26,16 @@ using TorchSharp;
 //            (the same table and sheets from the results a quality run kept, without running the transfer)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- crop IMAGE X Y WIDTH HEIGHT [--factor 4] [--output PATH]
 //            (a nearest-neighbour enlargement of a rectangle, to show a stride grid; see CropEnlargement.cs)
+//        dotnet run -c Release --project bench/NeuralStyle.Bench -- sheet --output PATH [--width 256] IMAGE...
+//            (pictures side by side at one width: the README's figure; see SheetCommand.cs)
 if (args.Length > 0 && args[0] is "quality" or "measure")
 {
     return QualityBenchmark.Run(args);
+}
+
+if (args.Length > 0 && args[0] == "sheet")
+{
+    return SheetCommand.Run(args);
 }
 
 if (args.Length > 0 && args[0] == "crop")
