@@ -26,6 +26,9 @@ using NeuralStyle.Transfer;
 /// (e.g. --variant tv50 "--tv-weight 50"); they are parsed by the command line itself, so they mean what they mean
 /// there. Every run has the same seed. The measures read the written PNG (what a user gets: 8-bit, clipped); the
 /// style is measured at the size the transfer used it (scaled to the content's width, as --style-scales 1 does).
+/// The table's columns: pair, variant, colour noise, structure, texture, colour, seconds, grid. Grid
+/// (<see cref="StrideGrid"/>, about 1 = no stride-8/16 dot grid) comes last, after seconds, so that the columns of the
+/// tables already recorded keep their places.
 /// </remarks>
 internal static class QualityBenchmark
 {
@@ -144,7 +147,7 @@ internal static class QualityBenchmark
                 PictureQuality q = PictureQuality.Measure(result, content, style);
                 panels.Add(result);
                 string row = string.Create(CultureInfo.InvariantCulture,
-                    $"| {contentName} + {styleName} | {variant} | {q.ColorNoise:0.00} | {q.Structure:0.00} | {q.Texture:0.00} | {q.Color:0.00} | {(seconds is double t ? t.ToString("0.0", CultureInfo.InvariantCulture) : "-")} |");
+                    $"| {contentName} + {styleName} | {variant} | {q.ColorNoise:0.00} | {q.Structure:0.00} | {q.Texture:0.00} | {q.Color:0.00} | {(seconds is double t ? t.ToString("0.0", CultureInfo.InvariantCulture) : "-")} | {q.Grid:0.00} |");
                 rows.Add(row);
                 Console.Error.WriteLine(row);
             }
@@ -156,8 +159,8 @@ internal static class QualityBenchmark
             ? $"{width} px, {iterations} iterations, seed {seed}, {threads} threads; sheets in {sheets} (content | style | {string.Join(" | ", variants.Select(v => v.Name))}, tiles x{sheetScale})"
             : $"{width} px, measured from the results kept in {work}; sheets in {sheets} (content | style | {string.Join(" | ", variants.Select(v => v.Name))}, tiles x{sheetScale})");
         Console.WriteLine();
-        Console.WriteLine("| pair | variant | colour noise | structure | texture | colour | seconds |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine("| pair | variant | colour noise | structure | texture | colour | seconds | grid |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         rows.ForEach(Console.WriteLine);
         return 0;
     }
