@@ -5,7 +5,7 @@ using NeuralStyle.Zoo.Inspection;
 
 namespace NeuralStyle.Backbones;
 
-/// <summary>Default style and content layers, aliases and loss weights for a zoo model used as a style-transfer backbone.</summary>
+/// <summary>Default style and content layers, aliases, loss weights and picture settings for a zoo model used as a style-transfer backbone.</summary>
 /// <remarks>
 /// VGG: the seed's layers under MatConvNet's names (relu1_1 .. relu5_1, content relu4_2 and relu5_2), aliases of
 /// torchvision's <c>features.N</c> found by walking the feature stack (relu4_2 is <c>features.22</c> in VGG-19 and
@@ -14,7 +14,9 @@ namespace NeuralStyle.Backbones;
 /// last layer at the smallest resolution, so ENet's decoder is left out) split into stages of similar resolution
 /// (within 3/4 per side); style on the last layer of each stage (at most five, largest first), content on the middle
 /// layer of the second-to-last stage, with SWAG smoothing (GoogLeNet: conv1, conv3, inception3b, inception4e,
-/// inception5b and content inception4c). Layers are the top-level modules, with the children of a top-level
+/// inception5b and content inception4c). Every model but VGG also takes the bundled ResNet-18's picture settings
+/// (decorrelated colour, small scale and rotation transforms, chroma TV); VGG keeps the seed's (none of its own).
+/// Layers are the top-level modules, with the children of a top-level
 /// Sequential or ModuleList in its place; pools, batch norms, dropout, auxiliary heads and the classifier are skipped.
 /// </remarks>
 public static class ZooBackboneLayers
@@ -57,7 +59,7 @@ public static class ZooBackboneLayers
         return aliases;
     }
 
-    /// <summary>The layers and weights style transfer uses when the user names none (see the remarks of the class).</summary>
+    /// <summary>The layers, weights and picture settings style transfer uses when the user names none (see the remarks of the class).</summary>
     public static BackboneDefaults Defaults(ModelInfo info, IReadOnlyList<ZooLayer> layers, PixelConvention pixels)
     {
         ArgumentNullException.ThrowIfNull(info);
@@ -76,13 +78,20 @@ public static class ZooBackboneLayers
         // SWAG divides activations by their spread, so only the image-space terms follow the input's units.
         LossWeights swag = BundledResNet18.Defaults.EffectiveWeights;
         LossWeights weights = swag with { Tv = swag.Tv / (scale * scale), LearningRate = swag.LearningRate * scale };
+
+        // The bundled ResNet-18's picture settings were chosen against the colour speckle and stride grid its SWAG
+        // losses paint with pixels; the other SWAG backbones share those losses, so they start from the same settings.
+        // Its chroma TV weight is kept as it is: unlike the plain TV term, ChromaTotalVariation measures colour in
+        // 0..255 pixels whatever the network's units, so it keeps its size against the (unit-free) SWAG losses.
+        PictureDefaults picture = BundledResNet18.Defaults.EffectivePicture;
         if (info.StyleLayout == StyleTransferLayout.ResNet && ResNetStages(layers) is int[] blocks)
         {
             return new BackboneDefaults(
                 ["layer3.0"],
                 ["relu", .. blocks.Take(3).Select((n, i) => Invariant($"layer{i + 1}.{n - 1}")), "layer4.0"],
                 FeatureSmoothing.Swag,
-                weights);
+                weights,
+                picture);
         }
 
         List<List<ZooLayer>> stages = EncoderStages(layers);
@@ -96,7 +105,8 @@ public static class ZooBackboneLayers
             [contentStage[(contentStage.Count - 1) / 2].Name],
             [.. stages.Take(5).Select(s => s[^1].Name)],
             FeatureSmoothing.Swag,
-            weights);
+            weights,
+            picture);
     }
 
     /// <summary>How much smaller the network's input units are than 0..255 pixels (1/(255 std) for torchvision's normalisation).</summary>

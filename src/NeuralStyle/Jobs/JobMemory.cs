@@ -15,7 +15,9 @@ internal static class JobMemory
     /// <remarks>
     /// The peak is that of the optimisation at the content's size, or of computing a style's targets when a style is
     /// larger than the content (<c>--style-scales</c> above 1): that forward pass keeps every activation up to the
-    /// deepest style layer. The styles themselves are held for the whole run.
+    /// deepest style layer. The styles themselves are held for the whole run. A parameterisation with a variable of its
+    /// own (Fourier, pyramid, decorrelated colours) and transforms add to the optimisation's share (see
+    /// <see cref="MemoryEstimator.OptimisedBytes"/>).
     /// </remarks>
     /// <exception cref="InsufficientMemoryException">The run would not fit.</exception>
     public static void Check(IFeatureNetwork network, StyleTransferSettings settings, JobImageSizes sizes, int? limitMiB, Action<JobEvent> report)
@@ -23,7 +25,9 @@ internal static class JobMemory
         long weights = network.WeightBytes;
         (int width, int height) = sizes.Content;
         long styleImages = sizes.Styles.Aggregate(0L, (sum, s) => MemoryEstimator.Saturate((double)sum + MemoryEstimator.ImageBytes(s.Width, s.Height)));
-        long run = MemoryEstimator.Saturate((double)MemoryEstimator.EstimateBytes(network, settings.LayersInUse(network.Defaults), width, height, weights, settings.OptimizerImageCopies) + styleImages);
+        double variable = MemoryEstimator.VariableElements(settings.Parameterization, settings.DecorrelateColors, width, height);
+        long optimisation = MemoryEstimator.EstimateBytes(network, settings.LayersInUse(network.Defaults), width, height, weights, settings.OptimizerImageCopies, variable, !settings.Robustness.IsNone);
+        long run = MemoryEstimator.Saturate((double)optimisation + styleImages);
 
         // Only the largest style can set the peak, and only if it has more pixels than the content: per pixel, a
         // forward pass without gradients costs less than an optimisation step.

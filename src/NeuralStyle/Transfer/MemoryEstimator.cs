@@ -1,3 +1,4 @@
+using NeuralStyle.Transfer.Parameterizations;
 using static TorchSharp.torch;
 
 namespace NeuralStyle.Transfer;
@@ -47,11 +48,56 @@ public static class MemoryEstimator
     /// <param name="height">Image height.</param>
     /// <param name="weightBytes">Memory the loaded weights take.</param>
     /// <param name="imageCopies">Image-sized tensors the optimiser keeps (Adam: 2 moments; L-BFGS: 2 per history pair).</param>
-    public static long EstimateBytes(IFeatureNetwork network, IReadOnlyCollection<string> layersInUse, int width, int height, long weightBytes, int imageCopies)
+    /// <param name="variableElements">
+    /// Elements of the optimised variable when it is not the image itself (<see cref="VariableElements"/>: Fourier
+    /// coefficients, pyramid levels, decorrelated colour coordinates), else 0.
+    /// </param>
+    /// <param name="transformed">The network sees a randomly transformed copy of the image (<see cref="Robustness.TransformRobustness"/>).</param>
+    public static long EstimateBytes(IFeatureNetwork network, IReadOnlyCollection<string> layersInUse, int width, int height, long weightBytes, int imageCopies, double variableElements = 0, bool transformed = false)
     {
         double activations = ActivationElements(network, layersInUse, width, height);
-        double image = 12.0 * width * height;
-        return Saturate(BaselineBytes + (double)weightBytes + (activations * BytesPerActivationElement) + (image * (4 + imageCopies)));
+        return Saturate(BaselineBytes + (double)weightBytes + (activations * BytesPerActivationElement) + OptimisedBytes(width, height, imageCopies, variableElements, transformed));
+    }
+
+    /// <summary>The image-sized part of <see cref="EstimateBytes"/>: the image, the optimiser's variable and state, and the transformed copy.</summary>
+    /// <remarks>
+    /// Pixels: the image is the variable; it, its gradient and two more image-sized tensors (the network's input,
+    /// the best image) plus the optimiser's copies. A variable of its own (V elements) keeps those four image-sized
+    /// tensors (the rendered image and its gradient in place of the variable's), and adds the variable, its
+    /// gradient, the intermediate that renders it (the scaled spectrum, the upsampled levels) and the optimiser's
+    /// copies, all of the variable's size instead of the image's. Transforms add the resampled copy the network
+    /// sees and its gradient, the sampling grid (two floats a pixel) and the content image kept to be transformed
+    /// alike at each iteration.
+    /// </remarks>
+    public static double OptimisedBytes(int width, int height, int imageCopies, double variableElements, bool transformed)
+    {
+        double pixels = (double)width * height;
+        double image = 12.0 * pixels;
+        double bytes = variableElements > 0
+            ? (4 * image) + (4.0 * variableElements * (3 + imageCopies))
+            : image * (4 + imageCopies);
+        return bytes + (transformed ? (3 * image) + (8 * pixels) : 0);
+    }
+
+    /// <summary>Elements of the variable a run optimises when it is not the image itself; 0 for the seed's pixels.</summary>
+    /// <remarks>Fourier: real and imaginary parts of 3 x H x (W/2+1) coefficients. Pyramid: every level. Pixels in decorrelated colours: one per channel and pixel.</remarks>
+    public static double VariableElements(ImageParameterization parameterization, bool decorrelateColors, int width, int height) => parameterization switch
+    {
+        ImageParameterization.Fourier => 3.0 * height * ((width / 2) + 1) * 2,
+        ImageParameterization.Pyramid => PyramidElements(width, height),
+        _ => decorrelateColors ? 3.0 * width * height : 0,
+    };
+
+    // PyramidParameters.Levels, counted in double so that any size is safe to ask about.
+    private static double PyramidElements(long width, long height)
+    {
+        double elements = 3.0 * width * height;
+        foreach ((long h, long w) in PyramidParameters.Levels(height, width).Skip(1))
+        {
+            elements += 3.0 * w * h;
+        }
+
+        return elements;
     }
 
     /// <summary>Estimates the peak of one forward pass without gradients up to the deepest of <paramref name="layers"/>, every output kept.</summary>

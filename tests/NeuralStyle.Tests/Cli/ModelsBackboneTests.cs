@@ -9,10 +9,13 @@ public class ModelsBackboneTests(ModelsSqueezeNetReference reference) : IClassFi
     [Fact]
     public void AZooModelWithPyTorchWeightsIsAStyleTransferBackbone()
     {
+        // 30 iterations: with the bundled ResNet-18's picture settings (the zoo's default), the chroma TV of the
+        // starting noise (the seed's, drawn in the network's units: one of torchvision's is 58 pixel levels) dominates
+        // the first dozen steps.
         using var temp = new TempDirectory();
         CliRun run = CliRun.Invoke(["--network", "squeezenet1_1", "--weights", reference.Run.StateDict,
             "--content", Fixtures.Example("chelsea.png"), "--styles", Fixtures.Example("brick.png"), "--width", "64",
-            "--iterations", "12", "--print-iterations", "11", "--output", temp.File("o.png"), "--threads", "1"]);
+            "--iterations", "30", "--print-iterations", "29", "--output", temp.File("o.png"), "--threads", "1"]);
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.StartsWith("Network: squeezenet1_1 (SqueezeNet, zoo model", run.ErrorLines[0]);
         Assert.Contains("(--network squeezenet1_1 --weights)", run.ErrorLines[0]);

@@ -16,7 +16,7 @@ namespace NeuralStyle.Tests.Cli;
 /// </summary>
 public class PictureFlagTests
 {
-    // A backbone with defaults of its own, unlike every bundled one for now.
+    // A backbone with defaults of its own, different from the bundled ResNet-18's.
     private static readonly PictureDefaults Backbone = new(ImageParameterization.Fourier, true, new TransformRobustness(4, 0.9, 1.1, 5), 50);
 
     private static readonly string[] Inputs = ["--content", "c.png", "--styles", "s.png", "--output", "o.png"];
@@ -117,7 +117,7 @@ public class PictureFlagTests
         Assert.Equal(PictureDefaults.Seed, Resolved(Backbone, "--recipe", "seed"));
         Assert.Equal(PictureDefaults.Seed with { Parameterization = ImageParameterization.Fourier, Robustness = new TransformRobustness(0, 1, 1, 7) }, Resolved(Backbone, "--recipe", "seed", "--parameterization", "fourier", "--rotation", "7"));
 
-        // A backbone without defaults of its own (VGG, the bundled ResNet-18 for now): the seed's.
+        // A backbone without defaults of its own (VGG): the seed's.
         Assert.Equal(PictureDefaults.Seed, Resolved(null));
         Assert.Equal(PictureDefaults.Seed with { DecorrelateColors = true }, Resolved(null, "--decorrelate-colors"));
     }

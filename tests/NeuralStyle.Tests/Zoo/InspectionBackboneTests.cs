@@ -1,5 +1,8 @@
 using NeuralStyle.Backbones;
+using NeuralStyle.Imaging;
+using NeuralStyle.Tensors;
 using NeuralStyle.Transfer;
+using NeuralStyle.Transfer.Losses;
 using NeuralStyle.Zoo;
 using Xunit;
 using static TorchSharp.torch;
@@ -25,6 +28,8 @@ public class InspectionBackboneTests
         Assert.Equal(BackboneDefaults.Vgg.ContentLayers, network.Defaults.ContentLayers);
         Assert.Equal(BackboneDefaults.Vgg.StyleLayers, network.Defaults.StyleLayers);
         Assert.Equal(FeatureSmoothing.None, network.Defaults.Smoothing);
+        // No picture settings of its own: the seed's, as for the MatConvNet VGG files.
+        Assert.Null(network.Defaults.Picture);
         Assert.Contains("relu4_2", Assert.Throws<ArgumentException>(() => network.Resolve("relu6_1")).Message.Replace("relu6_1", "relu4_2", StringComparison.Ordinal));
 
         // The same tensor through the alias and the path; the pass stops at relu2_1.
@@ -63,6 +68,33 @@ public class InspectionBackboneTests
         Assert.InRange(resnet18.Defaults.EffectiveWeights.Tv / (BundledResNet18.Defaults.EffectiveWeights.Tv / (scale * scale)), 1 - 1e-6, 1 + 1e-6);
         Assert.InRange(resnet18.Defaults.EffectiveWeights.LearningRate / (BundledResNet18.Defaults.EffectiveWeights.LearningRate * scale), 1 - 1e-6, 1 + 1e-6);
         Assert.Equal(BundledResNet18.Defaults.EffectiveWeights.Style, resnet18.Defaults.EffectiveWeights.Style);
+    }
+
+    [Theory]
+    [InlineData("resnet18")]
+    [InlineData("squeezenet1_1")]
+    [InlineData("googlenet")]
+    public void NonVggDefaultsTakeTheBundledResNet18sPictureSettingsWithTheirTermsTheSameSize(string name)
+    {
+        using ZooFeatureNetwork network = ZooFeatureNetwork.Load(name, stateDict: null);
+        PictureDefaults bundled = BundledResNet18.Defaults.Picture!;
+        PictureDefaults picture = Assert.IsType<PictureDefaults>(network.Defaults.Picture);
+        Assert.Equal(bundled with { ChromaTvWeight = picture.ChromaTvWeight }, picture);
+
+        // One picture in both networks' units: the weighted TV and chroma TV terms come out the same size, so each
+        // weighs as much against the (unit-free) SWAG losses as in the bundled ResNet-18. TV is computed in the
+        // network's units (its weight grows by 1/scale^2); chroma TV in 0..255 pixels (its weight stays).
+        var rng = new Random(5);
+        var image = new RgbImage(24, 16, [.. Enumerable.Range(0, 24 * 16 * 3).Select(_ => (float)(rng.NextDouble() * 255))]);
+        using var scope = NewDisposeScope();
+        Tensor ours = ImageTensors.Preprocess(image, network.Pixels), theirs = ImageTensors.Preprocess(image, BundledResNet18.Pixels);
+        double chroma = ChromaTotalVariation.Of(ours, network.Pixels).item<float>() * picture.ChromaTvWeight;
+        double bundledChroma = ChromaTotalVariation.Of(theirs, BundledResNet18.Pixels).item<float>() * bundled.ChromaTvWeight;
+        Assert.InRange(chroma / bundledChroma, 1 - 1e-4, 1 + 1e-4);
+        double tv = GatysLosses.TotalVariation(ours).item<float>() * network.Defaults.EffectiveWeights.Tv;
+        double bundledTv = GatysLosses.TotalVariation(theirs).item<float>() * BundledResNet18.Defaults.EffectiveWeights.Tv;
+        // Within the spread of torchvision's per-channel deviations (0.224 .. 0.229) around their mean, squared.
+        Assert.InRange(tv / bundledTv, 0.97, 1.03);
     }
 
     [Fact]
