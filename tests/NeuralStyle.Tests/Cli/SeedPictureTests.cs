@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using NeuralStyle.Backbones;
+using NeuralStyle.Imaging;
 using NeuralStyle.Tests.Support;
 using Xunit;
 
@@ -43,9 +44,17 @@ public class SeedPictureTests
             "--recipe", "seed", "--threads", "1", "--output", temp.File("o.png"), .. args]);
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Equal(("pixel", false, "0 1 1 0", 0.0), Recorded(temp.File("o.json")));
+        // Byte-identical on the Xeon the golden images were made on (also with 2 threads and with oneDNN off). Another
+        // CPU's GEMM kernels may round differently, and 100 Adam steps can carry that to a level or two in a few
+        // pixels. What this guards against moves the whole picture: a 1-degree rotation, decorrelated colour or the
+        // ResNet-18's chroma TV of 400 leaking into the seed's run change the noise run by 67, 63 and 17 levels on average.
+        RgbImage golden = ImageReader.Read(Fixtures.TinyVgg($"golden-seed-{name}.png"));
+        RgbImage written = ImageReader.Read(temp.File("o.png"));
+        Assert.Equal((golden.Width, golden.Height), (written.Width, written.Height));
+        double[] differences = [.. golden.Pixels.Zip(written.Pixels, (a, b) => (double)Math.Abs(a - b))];
         Assert.True(
-            File.ReadAllBytes(Fixtures.TinyVgg($"golden-seed-{name}.png")).SequenceEqual(File.ReadAllBytes(temp.File("o.png"))),
-            $"the seed's {name} run no longer writes golden-seed-{name}.png's bytes");
+            differences.Max() <= 8 && differences.Average() <= 0.25,
+            $"the seed's {name} run moved from golden-seed-{name}.png: largest difference {differences.Max()} levels, mean {differences.Average():F3}");
     }
 
     // Parameterisation, decorrelation, transforms (jitter, scale range, rotation) and chroma TV weight from the
