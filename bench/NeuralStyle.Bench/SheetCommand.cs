@@ -3,7 +3,8 @@ using NeuralStyle.Imaging;
 
 /// <summary>
 /// The README's figure: pictures side by side at one width (antialiased resize, as the transfer sizes its inputs), so
-/// that a content, a style and a result of different sizes line up.
+/// that a content, a style and a result of different sizes line up; a panel taller than the first shows its top part
+/// at the first one's height (a square style beside a landscape content would leave the sheet half empty).
 /// </summary>
 /// <remarks>usage: dotnet run -c Release --project bench/NeuralStyle.Bench -- sheet --output PATH [--width 256] IMAGE...</remarks>
 internal static class SheetCommand
@@ -30,8 +31,12 @@ internal static class SheetCommand
         }
 
         RgbImage[] panels = [.. images.Select(p => ImageReader.Read(p)).Select(i => i.Width == width ? i : ImageResizer.ResizeToWidth(i, width))];
+        panels = [.. panels.Select(p => p.Height > panels[0].Height ? Top(p, panels[0].Height) : p)];
         ImageWriter.Write(ContactSheet.Compose(panels), output, overwrite: true);
         Console.WriteLine($"{output}: {string.Join(" | ", images.Select(Path.GetFileName))} at {width} px");
         return 0;
     }
+
+    private static RgbImage Top(RgbImage image, int height) =>
+        new(image.Width, height, image.Pixels[..(image.Width * height * 3)]);
 }
