@@ -53,10 +53,10 @@ public static class SafeTensorsFile
 
         var result = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);
         byte[] buffer = new byte[(int)Math.Min(ChunkBytes, Math.Max(1, wanted.Select(e => e.ByteLength).DefaultIfEmpty(0).Max()))];
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
             // In file order, so the reads go forwards through the file; the result keeps the header's order.
-            var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
             foreach (SafeTensorsEntry entry in wanted.OrderBy(e => e.Begin))
             {
                 tensors[entry.Name] = ReadTensor(handle, header, entry, buffer, path);
@@ -69,7 +69,8 @@ public static class SafeTensorsFile
         }
         catch
         {
-            foreach (Tensor t in result.Values)
+            // The tensors read before the failure (a truncated file, a refused value) are not handed out: free them.
+            foreach (Tensor t in tensors.Values)
             {
                 t.Dispose();
             }
