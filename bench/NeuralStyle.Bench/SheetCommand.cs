@@ -29,7 +29,7 @@ internal static class SheetCommand
             return 2;
         }
 
-        RgbImage[] panels = [.. images.Select(ImageReader.Read).Select(i => i.Width == width ? i : ImageResizer.ResizeToWidth(i, width))];
+        RgbImage[] panels = [.. images.Select(p => ImageReader.Read(p)).Select(i => i.Width == width ? i : ImageResizer.ResizeToWidth(i, width))];
         ImageWriter.Write(ContactSheet.Compose(panels), output, overwrite: true);
         Console.WriteLine($"{output}: {string.Join(" | ", images.Select(Path.GetFileName))} at {width} px");
         return 0;
