@@ -184,6 +184,21 @@ public sealed class LegacyPyTorchHostileTests : IDisposable
         Assert.Contains("storage view 'v1' (elements 1 to 11) reaches beyond its storage 'root' of 10", Refused(path));
     }
 
+    [Fact]
+    public void The_tar_format_of_the_first_pytorch_versions_is_named()
+    {
+        string path = temp.File("tar.pth");
+        using (var tar = new System.Formats.Tar.TarWriter(File.Create(path)))
+        {
+            foreach (string name in new[] { "sys_info", "pickle", "tensors", "storages" })
+            {
+                tar.WriteEntry(new System.Formats.Tar.UstarTarEntry(System.Formats.Tar.TarEntryType.RegularFile, name) { DataStream = new MemoryStream([0x80, 0x02, 0x4E, 0x2E]) });
+            }
+        }
+
+        Assert.Contains("a tar archive: the torch.save format of PyTorch before 0.1.10", Refused(path));
+    }
+
     public void Dispose() => temp.Dispose();
 
     private static int Pickle(string file, int index) => Layouts.GetProperty(file).GetProperty("pickles")[index].GetInt32();

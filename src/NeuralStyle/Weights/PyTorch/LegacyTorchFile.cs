@@ -54,6 +54,16 @@ internal sealed class LegacyTorchFile : ITorchFile
         return read == Start.Length && start.SequenceEqual(Start);
     }
 
+    /// <summary>Whether <paramref name="stream"/> (seekable; its position is kept) is a tar archive, as torch.save wrote before PyTorch 0.1.10.</summary>
+    public static bool RecognisesTar(Stream stream)
+    {
+        long at = stream.Position;
+        Span<byte> header = stackalloc byte[262];
+        int read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        stream.Position = at;
+        return read == header.Length && header[257..].SequenceEqual("ustar"u8);
+    }
+
     /// <summary>Reads the legacy file in <paramref name="stream"/> from its current position (left open); <paramref name="sourceName"/> names it in errors.</summary>
     public static LegacyTorchFile Open(Stream stream, string sourceName) => new(stream, sourceName);
 

@@ -43,6 +43,11 @@ public static class PyTorchCheckpoint
             throw new ArgumentException("the stream must be seekable (a zip archive is read from its end, a legacy file's storages after its pickles)", nameof(stream));
         }
 
+        if (LegacyTorchFile.RecognisesTar(stream))
+        {
+            throw new PyTorchFormatException(sourceName, "the file is a tar archive: the torch.save format of PyTorch before 0.1.10 (early 2017), which is not supported");
+        }
+
         using ITorchFile file = LegacyTorchFile.Recognises(stream) ? LegacyTorchFile.Open(stream, sourceName) : TorchArchive.Open(stream, sourceName);
         List<KeyValuePair<string, TensorReference>> entries;
         try
