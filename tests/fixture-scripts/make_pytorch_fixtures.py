@@ -90,7 +90,7 @@ def main():
     torch.save({}, path("empty.pth"))
 
     # Files that are not state dicts.
-    torch.save(state, path("reject_legacy.pth"), _use_new_zipfile_serialization=False)
+    # The legacy format (_use_new_zipfile_serialization=False) is read now: make_legacy_pth.py writes its fixtures.
     torch.save(net, path("reject_whole_module.pth"))
     torch.save([state["conv.weight"], state["fc.bias"]], path("reject_list.pth"))
     torch.save({"epoch": 3, "weights": state["fc.bias"]}, path("reject_mixed.pth"))

@@ -39,6 +39,7 @@ public sealed class ReaderFuzzTests(ITestOutputHelper output) : IDisposable
     [InlineData("npy", 2000)]
     [InlineData("pytorch", 2000)]
     [InlineData("pytorch-pickle", 3000)]
+    [InlineData("pytorch-legacy", 2000)]
     [InlineData("state", 1000)]
     [InlineData("state-body", 1500)]
     public void Mutants_end_in_a_result_or_a_clear_error(string target, int mutants)

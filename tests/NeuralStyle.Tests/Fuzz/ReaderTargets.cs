@@ -34,6 +34,7 @@ internal static class ReaderTargets
         "npy" => Npy(scratch),
         "pytorch" => PyTorch(),
         "pytorch-pickle" => PyTorchPickle(),
+        "pytorch-legacy" => PyTorchLegacy(),
         "state" => State(scratch),
         "state-body" => StateBody(scratch),
         _ => throw new ArgumentException($"no fuzz target '{name}'", nameof(name)),
@@ -142,6 +143,16 @@ internal static class ReaderTargets
     {
         Name = "pytorch-pickle",
         Seeds = [.. PyTorchSeeds().Select(s => InnerSeeds.Pickle(s.Name, s.Bytes))],
+        Read = ReadCheckpoint,
+        ClearErrors = [typeof(PyTorchFormatException)],
+        Tokens = PickleTokens,
+    };
+
+    /// <summary>Legacy torch.save files, whole: the five pickles, the storage key list, the count headers and storages, old storage views.</summary>
+    public static FuzzTarget PyTorchLegacy() => new()
+    {
+        Name = "pytorch-legacy",
+        Seeds = Files(Path.Combine(Fixtures.Root, "pytorch", "legacy"), "tiny_net.pth", "views.pth", "dtypes.pth", "storage_view.pth", "nested_state_dict.pth", "py2_tiny_net.pth"),
         Read = ReadCheckpoint,
         ClearErrors = [typeof(PyTorchFormatException)],
         Tokens = PickleTokens,

@@ -20,6 +20,10 @@ public sealed class PyTorchLoadTests(ITestOutputHelper output)
     [InlineData("nested_state_dict.pth")]
     [InlineData("nested_model.pth")]
     [InlineData("data_parallel.pth")]
+    [InlineData("legacy/tiny_net.pth")]
+    [InlineData("legacy/tiny_net_f64.pth")]
+    [InlineData("legacy/nested_state_dict.pth")]
+    [InlineData("legacy/py2_tiny_net.pth")]
     public void Loaded_weights_reproduce_torchs_output(string file)
     {
         using var net = new TinyNet();

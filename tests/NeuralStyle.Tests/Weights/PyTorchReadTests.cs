@@ -67,12 +67,11 @@ public sealed class PyTorchReadTests
     }
 
     [Theory]
-    [InlineData("reject_legacy.pth", "legacy (pre-1.6) torch.save format")]
     [InlineData("reject_whole_module.pth", "__main__.TinyNet object (torch.save(model) saves the whole module)")]
     [InlineData("reject_list.pth", "holds a list of 2, not a state dict")]
     [InlineData("reject_mixed.pth", "entry 'epoch' is the integer 3, not a tensor")]
     [InlineData("reject_ambiguous.pth", "both 'state_dict' and 'model'")]
-    [InlineData("tiny_net_input.npy", "not a zip archive")]
+    [InlineData("tiny_net_input.npy", "neither a zip archive nor the legacy format")]
     public void Files_that_are_not_state_dicts_are_refused_with_the_reason(string file, string reason)
     {
         var e = Assert.Throws<PyTorchFormatException>(() => PyTorchCheckpoint.Read(Fixture(file)));

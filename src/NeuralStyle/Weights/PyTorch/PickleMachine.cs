@@ -5,12 +5,18 @@ using System.Text;
 namespace NeuralStyle.Weights.PyTorch;
 
 /// <summary>A pickle that cannot be read: malformed, truncated, or using something a state dict never uses.</summary>
-internal sealed class PickleException(string message) : Exception(message);
+/// <param name="message">What is wrong.</param>
+/// <param name="endOfData">The pickle ran past the end of the bytes it was given (a reader that gave it only a prefix of a file may give it more).</param>
+internal sealed class PickleException(string message, bool endOfData = false) : Exception(message)
+{
+    public bool EndOfData { get; } = endOfData;
+}
 
 /// <summary>
 /// A restricted unpickler for the pickles torch.save writes. It builds plain values (numbers, strings, tuples, lists,
 /// dicts in insertion order) and interprets only the globals a state dict needs (collections.OrderedDict and
-/// torch._utils._rebuild_tensor*/_rebuild_parameter); every other global becomes an inert <see cref="PickleObject"/>.
+/// torch._utils._rebuild_tensor*/_rebuild_parameter); a class it does not know, instantiated, becomes an inert
+/// <see cref="PickleObject"/>, and a call (REDUCE) of a global outside <see cref="TorchGlobals"/>' short list is refused.
 /// Nothing is imported or executed, every length is checked against the bytes that remain before anything is
 /// allocated, and the machine is a loop, not a recursion, so no input can exhaust memory or the stack.
 /// </summary>
@@ -20,22 +26,42 @@ internal sealed class PickleMachine
 
     private readonly byte[] data;
     private readonly Func<object?, object> persistentLoad;
+    private readonly string where;
     private readonly List<object?> stack = [];
     private readonly Stack<int> marks = new();
     private readonly Dictionary<long, object?> memo = [];
     private int position;
 
-    private PickleMachine(byte[] data, Func<object?, object> persistentLoad)
+    private PickleMachine(byte[] data, int start, Func<object?, object> persistentLoad, string where)
     {
         this.data = data;
         this.persistentLoad = persistentLoad;
+        this.where = where;
+        position = start;
     }
 
     /// <summary>Runs <paramref name="data"/> to its STOP opcode and returns the object it built.</summary>
     /// <param name="data">The pickle.</param>
     /// <param name="persistentLoad">Turns a persistent id (torch: a storage tuple) into its object; throws <see cref="PickleException"/> if it is invalid.</param>
     /// <exception cref="PickleException">The pickle is malformed or uses an unsupported opcode.</exception>
-    public static object? Load(byte[] data, Func<object?, object> persistentLoad) => new PickleMachine(data, persistentLoad).Run();
+    public static object? Load(byte[] data, Func<object?, object> persistentLoad) => new PickleMachine(data, 0, persistentLoad, "pickle byte").Run();
+
+    /// <summary>
+    /// Runs the pickle that starts at <paramref name="start"/> of <paramref name="data"/> to its STOP opcode, for files
+    /// that hold several pickles one after another (legacy torch.save); errors name positions as "file byte N".
+    /// </summary>
+    /// <param name="data">Bytes holding the pickle (a prefix of a file is enough if the pickle ends within it).</param>
+    /// <param name="start">Where the pickle starts.</param>
+    /// <param name="persistentLoad">As for <see cref="Load(byte[], Func{object?, object})"/>.</param>
+    /// <param name="end">The position after the STOP opcode: where the next pickle starts.</param>
+    /// <exception cref="PickleException">The pickle is malformed or uses an unsupported opcode; <see cref="PickleException.EndOfData"/> if it runs past <paramref name="data"/>.</exception>
+    public static object? Load(byte[] data, int start, Func<object?, object> persistentLoad, out int end)
+    {
+        var machine = new PickleMachine(data, start, persistentLoad, "file byte");
+        object? result = machine.Run();
+        end = machine.position;
+        return result;
+    }
 
     private object? Run()
     {
@@ -58,9 +84,9 @@ internal sealed class PickleMachine
 
                 Step(op);
             }
-            catch (PickleException e) when (!e.Message.StartsWith("pickle byte ", StringComparison.Ordinal))
+            catch (PickleException e) when (!e.Message.StartsWith(where + " ", StringComparison.Ordinal))
             {
-                throw new PickleException($"pickle byte {at} (opcode 0x{op:X2}): {e.Message}");
+                throw new PickleException($"{where} {at} (opcode 0x{op:X2}): {e.Message}", e.EndOfData);
             }
         }
     }
@@ -215,7 +241,7 @@ internal sealed class PickleMachine
             case 0x52: // REDUCE
                 {
                     object?[] arguments = Pop() as object?[] ?? throw new PickleException("REDUCE's arguments are not a tuple");
-                    Push(TorchGlobals.Call(Pop() as PickleGlobal ?? throw new PickleException("REDUCE calls something that is not a global"), arguments));
+                    Push(TorchGlobals.Reduce(Pop() as PickleGlobal ?? throw new PickleException("REDUCE calls something that is not a global"), arguments));
                     break;
                 }
 
@@ -355,13 +381,13 @@ internal sealed class PickleMachine
     }
 
     private byte ReadByte() =>
-        position < data.Length ? data[position++] : throw new PickleException($"pickle byte {position}: the pickle ends without STOP");
+        position < data.Length ? data[position++] : throw new PickleException($"{where} {position}: the pickle ends without STOP", endOfData: true);
 
     private ReadOnlySpan<byte> Take(int count)
     {
         if (count > data.Length - position)
         {
-            throw new PickleException($"{count} bytes are needed, {data.Length - position} remain");
+            throw new PickleException($"{count} bytes are needed, {data.Length - position} remain", endOfData: true);
         }
 
         var span = new ReadOnlySpan<byte>(data, position, count);
@@ -380,7 +406,7 @@ internal sealed class PickleMachine
         int end = Array.IndexOf(data, (byte)'\n', position, Math.Min(1001, data.Length - position));
         if (end < 0)
         {
-            throw new PickleException("a GLOBAL name is not terminated");
+            throw new PickleException("a GLOBAL name is not terminated", endOfData: data.Length - position < 1001);
         }
 
         string line = Encoding.ASCII.GetString(data, position, end - position);

@@ -3,12 +3,15 @@ using static TorchSharp.torch;
 
 namespace NeuralStyle.Weights.PyTorch;
 
-/// <summary>Reads state dicts saved with PyTorch's torch.save (the zip format of PyTorch 1.6 and later) and loads them into modules.</summary>
+/// <summary>Reads state dicts saved with PyTorch's torch.save (the zip format of PyTorch 1.6 and later, and the legacy format before it) and loads them into modules.</summary>
 /// <remarks>
 /// <para>The pickle inside the archive is read by a restricted unpickler of our own rather than TorchSharp.PyBridge's
 /// <c>PyTorchUnpickler</c> (1.4.4), which, tried on this project's fixtures, returns the keys in hash order, fails with
 /// an ExternalException on a tensor that views part of a shared storage (a saved slice), sizes buffers from lengths in
 /// the file before checking them, and reports a legacy file or a whole pickled module with NotImplementedException.</para>
+/// <para>The layout is told by content, not by name: a zip archive (<see cref="TorchArchive"/>) or the legacy sequence
+/// of pickles followed by raw storages (<see cref="LegacyTorchFile"/>); both go through the same unpickler, the same
+/// state-dict search and the same checks of every view against its storage.</para>
 /// <para>A checkpoint that nests the state dict under a single 'state_dict' or 'model' entry (with other entries such
 /// as 'epoch' or 'optimizer' beside it) is unwrapped. <see cref="Read(string)"/> returns keys exactly as saved;
 /// <see cref="LoadInto"/> strips the 'module.' prefix of an nn.DataParallel save when every saved key has it and the
@@ -21,7 +24,7 @@ public static class PyTorchCheckpoint
     private const long MaxRepeatedElements = 1 << 24;
 
     /// <summary>Reads the state dict in <paramref name="path"/>: float and integer CPU tensors, contiguous, in the file's key order.</summary>
-    /// <exception cref="PyTorchFormatException">The file is not a torch.save zip archive holding a state dict; the message names the file and the problem.</exception>
+    /// <exception cref="PyTorchFormatException">The file is not a torch.save file (zip or legacy) holding a state dict; the message names the file and the problem.</exception>
     public static IReadOnlyDictionary<string, Tensor> Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -30,21 +33,26 @@ public static class PyTorchCheckpoint
     }
 
     /// <summary>Reads a state dict from <paramref name="stream"/> (seekable; left open); <paramref name="sourceName"/> names it in errors.</summary>
-    /// <exception cref="PyTorchFormatException">The stream does not hold a torch.save zip archive with a state dict.</exception>
+    /// <exception cref="PyTorchFormatException">The stream does not hold a torch.save file (zip or legacy) with a state dict.</exception>
     public static IReadOnlyDictionary<string, Tensor> Read(Stream stream, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
         if (!stream.CanSeek)
         {
-            throw new ArgumentException("the stream must be seekable (a zip archive is read from its end)", nameof(stream));
+            throw new ArgumentException("the stream must be seekable (a zip archive is read from its end, a legacy file's storages after its pickles)", nameof(stream));
         }
 
-        using TorchArchive archive = TorchArchive.Open(stream, sourceName);
+        if (LegacyTorchFile.RecognisesTar(stream))
+        {
+            throw new PyTorchFormatException(sourceName, "the file is a tar archive: the torch.save format of PyTorch before 0.1.10 (early 2017), which is not supported");
+        }
+
+        using ITorchFile file = LegacyTorchFile.Recognises(stream) ? LegacyTorchFile.Open(stream, sourceName) : TorchArchive.Open(stream, sourceName);
         List<KeyValuePair<string, TensorReference>> entries;
         try
         {
-            object? root = PickleMachine.Load(archive.ReadPickle(), archive.Resolve);
+            object? root = file.LoadObject();
             entries = StateDictLocator.Find(root);
             long viewed = 0;
             foreach ((string key, TensorReference reference) in entries)
@@ -60,7 +68,7 @@ public static class PyTorchCheckpoint
             throw new PyTorchFormatException(sourceName, e.Message, e);
         }
 
-        return Materialise(archive, entries);
+        return Materialise(file, entries);
     }
 
     /// <summary>Copies the state dict in <paramref name="path"/> into <paramref name="module"/>'s parameters and buffers.</summary>
@@ -185,7 +193,7 @@ public static class PyTorchCheckpoint
     }
 
     /// <summary>Reads each storage once and cuts the tensors from it; a tensor keeps its storage's memory only when it is all of it.</summary>
-    private static OrderedDictionary<string, Tensor> Materialise(TorchArchive archive, List<KeyValuePair<string, TensorReference>> entries)
+    private static OrderedDictionary<string, Tensor> Materialise(ITorchFile file, List<KeyValuePair<string, TensorReference>> entries)
     {
         var result = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);
         var read = new Dictionary<StorageReference, Tensor>(ReferenceEqualityComparer.Instance);
@@ -195,7 +203,7 @@ public static class PyTorchCheckpoint
             {
                 if (!read.TryGetValue(t.Storage, out Tensor? storage))
                 {
-                    storage = archive.ReadStorage(t.Storage);
+                    storage = file.ReadStorage(t.Storage);
                     read[t.Storage] = storage;
                 }
 

@@ -24,4 +24,12 @@ internal static class StorageTypes
 
     /// <summary>The element type of storage class <paramref name="name"/>, or null if it is not one.</summary>
     public static (ScalarType DType, int ItemSize)? Find(string name) => Known.TryGetValue(name, out var kind) ? kind : null;
+
+    /// <summary>The element type of the storage class a persistent id names (a global torch.XStorage).</summary>
+    /// <exception cref="PickleException">It is not a torch storage class this reader knows.</exception>
+    /// <remarks>PyTorch names the CPU class whatever the device; torch.cuda.XStorage is accepted too, as old files may hold it (the weights are read to the CPU either way).</remarks>
+    public static (ScalarType DType, int ItemSize) FromPickle(object? type) =>
+        type is PickleGlobal { Module: "torch" or "torch.cuda" } global && Find(global.Name) is { } kind
+            ? kind
+            : throw new PickleException($"storage type {PickleMachine.Describe(type)} is not a torch storage type this reader knows");
 }

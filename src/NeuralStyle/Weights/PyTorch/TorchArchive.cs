@@ -9,7 +9,7 @@ namespace NeuralStyle.Weights.PyTorch;
 /// <c>NAME/data/KEY</c> per storage with its raw little-endian bytes, and small records such as <c>NAME/version</c>
 /// and <c>NAME/byteorder</c>. Every size is checked against the archive before anything is allocated.
 /// </summary>
-internal sealed class TorchArchive : IDisposable
+internal sealed class TorchArchive : ITorchFile
 {
     // A state dict's pickle holds keys and tensor metadata only: ResNet-152's is about 60 KB.
     private const long MaxPickleBytes = 64L << 20;
@@ -20,9 +20,6 @@ internal sealed class TorchArchive : IDisposable
     private const int CopyChunk = 4 << 20;
 
     private static readonly byte[] ZipSignature = [0x50, 0x4B, 0x03, 0x04];
-
-    // Legacy torch.save: a protocol-2 pickle of the magic number 0x1950a86a20f9469cfc6c comes first.
-    private static readonly byte[] LegacyStart = [0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19];
 
     private readonly ZipArchive archive;
     private readonly string sourceName;
@@ -41,12 +38,12 @@ internal sealed class TorchArchive : IDisposable
     }
 
     /// <summary>Opens <paramref name="stream"/> (seekable) as a torch.save archive; <paramref name="sourceName"/> names it in errors.</summary>
-    /// <exception cref="PyTorchFormatException">Not a torch.save zip archive (another format, legacy torch.save, truncated or corrupt).</exception>
+    /// <exception cref="PyTorchFormatException">Not a torch.save zip archive (another format, truncated or corrupt).</exception>
     public static TorchArchive Open(Stream stream, string sourceName)
     {
         long origin = stream.Position;
         long length = stream.Length - origin;
-        Span<byte> start = stackalloc byte[LegacyStart.Length];
+        Span<byte> start = stackalloc byte[ZipSignature.Length];
         int read = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
         stream.Position = origin;
         if (read < ZipSignature.Length || !start[..ZipSignature.Length].SequenceEqual(ZipSignature))
@@ -96,8 +93,11 @@ internal sealed class TorchArchive : IDisposable
         }
     }
 
+    /// <inheritdoc />
+    public object? LoadObject() => PickleMachine.Load(ReadPickle(), Resolve);
+
     /// <summary>The bytes of data.pkl.</summary>
-    public byte[] ReadPickle()
+    private byte[] ReadPickle()
     {
         ZipArchiveEntry entry = entries[prefix + "data.pkl"];
         if (entry.Length > MaxPickleBytes)
@@ -112,18 +112,14 @@ internal sealed class TorchArchive : IDisposable
     }
 
     /// <summary>The persistent-id handler: ('storage', torch.XStorage, key, location, numel) becomes a checked <see cref="StorageReference"/>.</summary>
-    public object Resolve(object? pid)
+    private object Resolve(object? pid)
     {
         if (pid is not object?[] { Length: 5 } tuple || tuple[0] is not "storage")
         {
             throw new PickleException($"persistent id {PickleMachine.Describe(pid)} is not a ('storage', type, key, location, size) tuple");
         }
 
-        if (tuple[1] is not PickleGlobal { Module: "torch" } type || StorageTypes.Find(type.Name) is not { } kind)
-        {
-            throw new PickleException($"storage type {PickleMachine.Describe(tuple[1])} is not a torch storage type this reader knows");
-        }
-
+        (ScalarType DType, int ItemSize) kind = StorageTypes.FromPickle(tuple[1]);
         if (tuple[2] is not string key || tuple[4] is not long count || count < 0)
         {
             throw new PickleException("a storage's key is not a string or its size is not a non-negative integer");
@@ -152,7 +148,7 @@ internal sealed class TorchArchive : IDisposable
         return storage;
     }
 
-    /// <summary>Reads <paramref name="storage"/> into a new one-dimensional CPU tensor of its element type.</summary>
+    /// <inheritdoc />
     public Tensor ReadStorage(StorageReference storage)
     {
         ZipArchiveEntry entry = entries[$"{prefix}data/{storage.Key}"];
@@ -245,13 +241,8 @@ internal sealed class TorchArchive : IDisposable
             return "the file is empty";
         }
 
-        if (start.SequenceEqual(LegacyStart))
-        {
-            return "the file uses the legacy (pre-1.6) torch.save format, which is not supported; re-save it in PyTorch: torch.save(torch.load(path), path) (the zip format is the default since PyTorch 1.6)";
-        }
-
         return start.Length > 0 && start[0] == 0x80
-            ? "the file is a bare pickle, not a torch.save zip archive"
-            : "not a torch.save file (it is not a zip archive)";
+            ? "the file is a bare pickle, neither a torch.save zip archive nor a legacy torch.save file (which starts with a pickle of its magic number)"
+            : "not a torch.save file (neither a zip archive nor the legacy format)";
     }
 }
