@@ -20,7 +20,7 @@ namespace NeuralStyle.Cli;
 internal sealed class ClassifyCommand
 {
     private readonly Option<string> _model = new("--model") { Description = "zoo model (see `neural-style models list`)", HelpName = "NAME", Required = true };
-    private readonly Option<string> _weights = new("--weights") { Description = "PyTorch state dict saved with torch.save (loaded strictly)", HelpName = "FILE", Required = true };
+    private readonly Option<string> _weights = new("--weights") { Description = "the model's state dict: a torch.save file (zip or legacy) or a safetensors file, told apart by content (loaded strictly)", HelpName = "FILE", Required = true };
     private readonly Option<int> _top = new("--top") { Description = "how many classes to show per image", HelpName = "K", DefaultValueFactory = _ => 5 };
     private readonly Option<bool> _json = new("--json") { Description = "machine-readable output" };
     private readonly Option<int> _batchSize = new("--batch-size") { Description = "images per forward pass", HelpName = "N", DefaultValueFactory = _ => 8 };

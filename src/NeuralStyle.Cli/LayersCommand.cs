@@ -11,7 +11,7 @@ namespace NeuralStyle.Cli;
 internal sealed class LayersCommand
 {
     private readonly Option<string?> _network = new("--network") { Description = "network file (.mat or .onnx) or zoo model name; default as for style transfer", HelpName = "NETWORK" };
-    private readonly Option<string?> _weights = new("--weights") { Description = "a zoo model's PyTorch state dict (optional here: names and shapes do not depend on the weights)", HelpName = "FILE" };
+    private readonly Option<string?> _weights = new("--weights") { Description = "a zoo model's state dict, torch.save or safetensors (optional here: names and shapes do not depend on the weights)", HelpName = "FILE" };
     private readonly Option<int> _width = new("--width") { Description = "input width (a zoo model: its canonical input unless given)", DefaultValueFactory = _ => 224, HelpName = "WIDTH" };
     private readonly Option<int> _height = new("--height") { Description = "input height (a zoo model: its canonical input unless given)", DefaultValueFactory = _ => 224, HelpName = "HEIGHT" };
     private readonly Option<bool> _json = new("--json") { Description = "machine-readable output" };

@@ -16,7 +16,7 @@ namespace NeuralStyle.Cli;
 internal sealed class ModelsForwardCommand
 {
     private readonly Argument<string> _name = new("NAME") { Description = "zoo model (see `neural-style models list`)" };
-    private readonly Option<string> _weights = new("--weights") { Description = "PyTorch state dict saved with torch.save (loaded strictly)", HelpName = "FILE", Required = true };
+    private readonly Option<string> _weights = new("--weights") { Description = "the model's state dict: a torch.save file (zip or legacy) or a safetensors file, told apart by content (loaded strictly)", HelpName = "FILE", Required = true };
     private readonly Option<string> _input = new("--input") { Description = "input tensor, a float32 C-order .npy (N x C x H x W)", HelpName = "IN.npy", Required = true };
     private readonly Option<string> _output = new("--output") { Description = "where the output tensor goes (float32 .npy)", HelpName = "OUT.npy", Required = true };
     private readonly Option<bool> _train = new("--train") { Description = "training mode: dropout, batch-norm batch statistics, auxiliary heads (written as OUT.HEAD.npy)" };
@@ -25,7 +25,7 @@ internal sealed class ModelsForwardCommand
 
     public ModelsForwardCommand()
     {
-        Command = new Command("forward", "Run a zoo model with PyTorch weights on a .npy tensor and write its output as .npy (evaluation mode unless --train).");
+        Command = new Command("forward", "Run a zoo model with trained weights on a .npy tensor and write its output as .npy (evaluation mode unless --train).");
         Command.Arguments.Add(_name);
         foreach (Option option in new Option[] { _weights, _input, _output, _train, _overwrite, _seed })
         {

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using NeuralStyle.Weights.PyTorch;
+using NeuralStyle.Weights;
 using NeuralStyle.Zoo;
 
 namespace NeuralStyle.Cli;
@@ -34,7 +34,7 @@ internal static class ModelsLoading
         {
             if (weights is not null)
             {
-                PyTorchCheckpoint.LoadInto(model, weights, strict: true);
+                StateDictFile.LoadInto(model, weights, strict: true);
             }
 
             return model;

@@ -19,7 +19,7 @@ internal sealed partial class StyleCommandLine
     private readonly Option<int?> _width = Optional<int?>("--width", "output width (the content is resized, keeping its aspect)", "WIDTH");
     private readonly Option<double[]> _styleScales = Many<double>("--style-scales", "one or more style scales (default 1.0)", "STYLE_SCALE");
     private readonly Option<string?> _network = Optional<string?>("--network", $"path to network parameters: a MatConvNet .mat or an .onnx model, or a zoo model's name with --weights (see `neural-style models list`) (default: {BackboneSelection.DefaultNetwork} if it is in the working directory, else the bundled ResNet-18)", "VGG_PATH");
-    private readonly Option<string?> _weights = Optional<string?>("--weights", "weights of a zoo --network NAME: a PyTorch state dict saved with torch.save (loaded strictly)", "FILE");
+    private readonly Option<string?> _weights = Optional<string?>("--weights", "weights of a zoo --network NAME: a state dict saved with torch.save (zip or legacy) or as safetensors, told apart by content (loaded strictly)", "FILE");
     private readonly Option<double?> _contentWeight = Optional<double?>("--content-weight", "content weight (default 5 with VGG; the bundled ResNet-18 has its own)", "CONTENT_WEIGHT");
     private readonly Option<double> _contentWeightBlend = WithDefault("--content-weight-blend", "share of relu4_2 in the content loss, relu5_2 gets the rest", "CONTENT_WEIGHT_BLEND", 1.0);
     private readonly Option<double?> _styleWeight = Optional<double?>("--style-weight", "style weight (default 100 with VGG)", "STYLE_WEIGHT");

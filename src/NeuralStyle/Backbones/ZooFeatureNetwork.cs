@@ -73,17 +73,17 @@ public sealed class ZooFeatureNetwork : IFeatureNetwork, IDisposable
     /// <inheritdoc />
     public BackboneDefaults Defaults { get; }
 
-    /// <summary>Builds zoo model <paramref name="name"/>, loads <paramref name="stateDict"/> (a torch.save'd PyTorch state dict) strictly, and wraps it.</summary>
+    /// <summary>Builds zoo model <paramref name="name"/>, loads <paramref name="stateDict"/> (a torch.save'd PyTorch state dict or a safetensors file, told apart by content) strictly, and wraps it.</summary>
     /// <param name="name">Zoo name ("vgg16"), case-insensitive.</param>
     /// <param name="stateDict">The weights; null keeps the random initial weights (for listing layers).</param>
     /// <exception cref="KeyNotFoundException">No such zoo model; the message lists the names.</exception>
-    /// <exception cref="Weights.PyTorch.PyTorchFormatException">The file is not a state dict of this model (the message lists missing and unexpected keys).</exception>
+    /// <exception cref="IOException">The file is not a state dict of this model (the message lists missing and unexpected keys), is damaged, or is in no format read.</exception>
     public static ZooFeatureNetwork Load(string name, string? stateDict) =>
         Create(name, model =>
         {
             if (stateDict is not null)
             {
-                Weights.PyTorch.PyTorchCheckpoint.LoadInto(model, stateDict, strict: true);
+                Weights.StateDictFile.LoadInto(model, stateDict, strict: true);
             }
         }, stateDict is null ? "random" : Path.GetFileName(stateDict));
 

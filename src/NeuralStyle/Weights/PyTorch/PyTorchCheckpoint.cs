@@ -19,8 +19,6 @@ namespace NeuralStyle.Weights.PyTorch;
 /// </remarks>
 public static class PyTorchCheckpoint
 {
-    private const string DataParallelPrefix = "module.";
-    private const int ListedKeys = 10;
     private const long MaxRepeatedElements = 1 << 24;
 
     /// <summary>Reads the state dict in <paramref name="path"/>: float and integer CPU tensors, contiguous, in the file's key order.</summary>
@@ -82,42 +80,7 @@ public static class PyTorchCheckpoint
         IReadOnlyDictionary<string, Tensor> saved = Read(path);
         try
         {
-            Dictionary<string, Tensor> target = module.state_dict();
-            Func<string, string> rename = StripsDataParallelPrefix(saved.Keys, target.Keys) ? k => k[DataParallelPrefix.Length..] : k => k;
-            var source = saved.ToDictionary(p => rename(p.Key), p => p.Value, StringComparer.Ordinal);
-            string[] missing = [.. target.Keys.Where(k => !source.ContainsKey(k))];
-            string[] unexpected = [.. source.Keys.Where(k => !target.ContainsKey(k))];
-            string[] mismatched = [.. target.Where(p => source.TryGetValue(p.Key, out Tensor? s) && !s.shape.SequenceEqual(p.Value.shape))
-                .Select(p => $"{p.Key} (module {Shape(p.Value.shape)}, file {Shape(source[p.Key].shape)})")];
-            if (mismatched.Length > 0 || (strict && (missing.Length > 0 || unexpected.Length > 0)))
-            {
-                throw new PyTorchFormatException(path, $"the state dict does not match the {module.GetType().Name} module: " + string.Join("; ", new[]
-                {
-                    List("missing key", missing),
-                    List("unexpected key", unexpected),
-                    mismatched.Length > 0 ? $"{mismatched.Length} shape mismatch{(mismatched.Length == 1 ? "" : "es")}: {string.Join(", ", mismatched)}" : null,
-                }.OfType<string>()));
-            }
-
-            foreach ((string key, Tensor value) in source.Where(p => target.ContainsKey(p.Key)))
-            {
-                if (DamagedWeights.Describe(value) is string what)
-                {
-                    throw new PyTorchFormatException(path, $"'{key}': {what}: {DamagedWeights.Advice}");
-                }
-            }
-
-            using (no_grad())
-            {
-                foreach ((string key, Tensor destination) in target)
-                {
-                    if (source.TryGetValue(key, out Tensor? value))
-                    {
-                        // copy_ converts the dtype (float64 weights, int64 counters) into the module's own tensor.
-                        destination.copy_(value);
-                    }
-                }
-            }
+            StateDictMatching.CopyInto(module, saved, strict, detail => new PyTorchFormatException(path, detail));
         }
         finally
         {
@@ -127,14 +90,6 @@ public static class PyTorchCheckpoint
             }
         }
     }
-
-    private static bool StripsDataParallelPrefix(IEnumerable<string> saved, IEnumerable<string> target) =>
-        saved.Any() && saved.All(k => k.StartsWith(DataParallelPrefix, StringComparison.Ordinal))
-        && !target.All(k => k.StartsWith(DataParallelPrefix, StringComparison.Ordinal));
-
-    private static string? List(string what, string[] keys) => keys.Length == 0
-        ? null
-        : $"{keys.Length} {what}{(keys.Length == 1 ? "" : "s")}: {string.Join(", ", keys.Take(ListedKeys))}{(keys.Length > ListedKeys ? $", ... ({keys.Length - ListedKeys} more)" : "")}";
 
     private static string Shape(long[] shape) => $"[{string.Join(", ", shape)}]";
 
