@@ -51,7 +51,7 @@ internal static class MatMemory
         return 0;
     }
 
-    private static long NumericBytes(MatArray array) => array switch
+    internal static long NumericBytes(MatArray array) => array switch
     {
         MatNumericArray n => (long)Buffer.ByteLength(n.Real) * (n.IsComplex ? 2 : 1),
         MatCellArray c => c.Elements.Sum(NumericBytes),
@@ -59,7 +59,7 @@ internal static class MatMemory
         _ => 0,
     };
 
-    private static long ReadStatusKb(string key)
+    internal static long ReadStatusKb(string key)
     {
         foreach (string line in File.ReadLines("/proc/self/status"))
         {
@@ -73,5 +73,5 @@ internal static class MatMemory
     }
 
     // Writing 5 to clear_refs resets VmHWM to the current RSS (Linux >= 4.0).
-    private static void ResetPeak() => File.WriteAllText("/proc/self/clear_refs", "5");
+    internal static void ResetPeak() => File.WriteAllText("/proc/self/clear_refs", "5");
 }

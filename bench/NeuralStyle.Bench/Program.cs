@@ -16,6 +16,8 @@ using TorchSharp;
 //        [--warmup 2] [--rounds 2] [--threads 2] [--python /usr/bin/python3] [--no-pytorch]
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- mat-memory FILE.mat   (peak memory of reading a .mat)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- vgg-memory FILE.mat   (same, loading VGG to relu5_1)
+//        dotnet run -c Release --project bench/NeuralStyle.Bench -- weights-load FILE
+//            (time and peak memory of reading a .pth, .safetensors, .caffemodel or .mat; see WeightsLoad.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- time-to-loss [--sizes 256 512] [--iterations 300] [--threads 1] [--only NAME --reuse DIR]
 //            (wall time of each optimiser and schedule to reach the seed recipe's loss; see TimeToLoss.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- kernels [--threads 2] [--rounds 5] [--starts 7]
@@ -56,6 +58,17 @@ if (args.Length > 0 && args[0] == "kernels-startup")
 if (args.Length > 0 && args[0] == "time-to-loss")
 {
     return TimeToLoss.Run(args);
+}
+
+if (args.Length == 2 && args[0] == "weights-load")
+{
+    if (!File.Exists(args[1]))
+    {
+        Console.Error.WriteLine($"{args[1]} does not exist (tools/make_vgg19_shaped_weights.py writes them)");
+        return 2;
+    }
+
+    return WeightsLoad.Measure(args[1]);
 }
 
 if (args.Length == 2 && args[0] is "mat-memory" or "vgg-memory")
