@@ -106,22 +106,16 @@ internal sealed class LegacyTorchFile : ITorchFile
         try
         {
             stream.Position = origin + at;
-            byte[] buffer = new byte[(int)Math.Min(Math.Max(bytes, 1), CopyChunk)];
             for (long done = 0; done < bytes;)
             {
-                // Chunks are whole elements (the chunk size is a multiple of every item size), copied through a small tensor.
-                int want = (int)Math.Min(buffer.Length, bytes - done);
-                int got = stream.ReadAtLeast(buffer.AsSpan(0, want), want, throwOnEndOfStream: false);
+                // Read straight into the tensor's memory; chunks are whole elements (the chunk size is a multiple of every item size).
+                int want = (int)Math.Min(CopyChunk, bytes - done);
+                int got = stream.ReadAtLeast(TensorMemory.Window(result, done, want, storage.ItemSize), want, throwOnEndOfStream: false);
                 if (got < want)
                 {
                     throw new PyTorchFormatException(sourceName, $"storage '{storage.Key}' ends at byte {at + done + got} of the {at + bytes} it needs (the file changed while it was read?)");
                 }
 
-                long elements = want / storage.ItemSize;
-                using Tensor part = empty(elements, storage.DType);
-                part.bytes = buffer.AsSpan(0, want);
-                using Tensor target = result.narrow(0, done / storage.ItemSize, elements);
-                target.copy_(part);
                 done += want;
             }
 

@@ -17,9 +17,13 @@ internal sealed class TorchArchive : ITorchFile
     // Deflate cannot expand more than about 1032:1; a larger claim is a lie about the entry's size.
     private const long MaxDeflateRatio = 1032;
 
+    // No buffer: every chunk is read straight into its destination (see Fill); a chunk bounds one read call.
     private const int CopyChunk = 4 << 20;
 
     private static readonly byte[] ZipSignature = [0x50, 0x4B, 0x03, 0x04];
+
+    /// <summary>Where the <paramref name="length"/> bytes at <paramref name="offset"/> of an entry go.</summary>
+    private delegate Span<byte> Destination(long offset, int length);
 
     private readonly ZipArchive archive;
     private readonly string sourceName;
@@ -107,7 +111,7 @@ internal sealed class TorchArchive : ITorchFile
 
         CheckClaimedLength(entry);
         byte[] bytes = new byte[entry.Length];
-        Fill(entry, bytes.Length, (chunk, at) => chunk.CopyTo(bytes.AsSpan((int)at)));
+        Fill(entry, bytes.Length, (at, length) => bytes.AsSpan((int)at, length));
         return bytes;
     }
 
@@ -156,15 +160,8 @@ internal sealed class TorchArchive : ITorchFile
         Tensor result = empty(storage.Count, storage.DType);
         try
         {
-            // Chunks are whole elements (the chunk size is a multiple of every item size), copied through a small tensor.
-            Fill(entry, bytes, (chunk, at) =>
-            {
-                long elements = chunk.Length / storage.ItemSize;
-                using Tensor part = empty(elements, storage.DType);
-                part.bytes = chunk;
-                using Tensor target = result.narrow(0, at / storage.ItemSize, elements);
-                target.copy_(part);
-            });
+            // Read straight into the tensor's memory; chunks are whole elements (the chunk size is a multiple of every item size).
+            Fill(entry, bytes, (at, length) => TensorMemory.Window(result, at, length, storage.ItemSize));
             return result;
         }
         catch
@@ -191,7 +188,7 @@ internal sealed class TorchArchive : ITorchFile
         }
 
         byte[] bytes = new byte[entry.Length];
-        Fill(entry, bytes.Length, (chunk, at) => chunk.CopyTo(bytes.AsSpan((int)at)));
+        Fill(entry, bytes.Length, (at, length) => bytes.AsSpan((int)at, length));
         string order = Encoding.ASCII.GetString(bytes).Trim();
         if (order != "little")
         {
@@ -207,24 +204,22 @@ internal sealed class TorchArchive : ITorchFile
         }
     }
 
-    /// <summary>Streams exactly <paramref name="count"/> bytes of <paramref name="entry"/> through <paramref name="sink"/>, in chunks.</summary>
-    private void Fill(ZipArchiveEntry entry, long count, Action<Span<byte>, long> sink)
+    /// <summary>Reads exactly <paramref name="count"/> bytes of <paramref name="entry"/> into the spans <paramref name="destination"/> gives, in chunks.</summary>
+    private void Fill(ZipArchiveEntry entry, long count, Destination destination)
     {
         try
         {
             using Stream data = entry.Open();
-            byte[] buffer = new byte[(int)Math.Min(Math.Max(count, 1), CopyChunk)];
             long done = 0;
             while (done < count)
             {
-                int want = (int)Math.Min(buffer.Length, count - done);
-                int got = data.ReadAtLeast(buffer.AsSpan(0, want), want, throwOnEndOfStream: false);
+                int want = (int)Math.Min(CopyChunk, count - done);
+                int got = data.ReadAtLeast(destination(done, want), want, throwOnEndOfStream: false);
                 if (got < want)
                 {
                     throw new PyTorchFormatException(sourceName, $"entry {entry.FullName} ends after {done + got} of {count} bytes (truncated file?)");
                 }
 
-                sink(buffer.AsSpan(0, want), done);
                 done += want;
             }
         }

@@ -10,9 +10,9 @@ namespace NeuralStyle.Weights.SafeTensors;
 /// a state dict's, so that loading into a module converts them once (copy_ turns F16, BF16 and F64 into the module's
 /// float32). F32, F16, BF16, F64, I64, I32, I16, I8, U8 and BOOL load; a header with other dtypes can still be read
 /// with <see cref="ReadHeader"/>, and loading such a tensor is refused with its name and dtype.</para>
-/// <para>Memory: each tensor is allocated once, in native memory, and filled from the file through one reused buffer
-/// of 1 MiB, so a file is never held twice (nor once in managed memory). The header is checked in full, against the
-/// file's size, before any tensor is allocated.</para>
+/// <para>Memory: each tensor is allocated once, in native memory, and the file's bytes are read straight into it (in
+/// chunks of 1 MiB, with no buffer in between), so a file is never held twice (nor once in managed memory) and every
+/// byte is copied once. The header is checked in full, against the file's size, before any tensor is allocated.</para>
 /// </remarks>
 public static class SafeTensorsFile
 {
@@ -52,14 +52,13 @@ public static class SafeTensorsFile
         }
 
         var result = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);
-        byte[] buffer = new byte[(int)Math.Min(ChunkBytes, Math.Max(1, wanted.Select(e => e.ByteLength).DefaultIfEmpty(0).Max()))];
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
             // In file order, so the reads go forwards through the file; the result keeps the header's order.
             foreach (SafeTensorsEntry entry in wanted.OrderBy(e => e.Begin))
             {
-                tensors[entry.Name] = ReadTensor(handle, header, entry, buffer, path);
+                tensors[entry.Name] = ReadTensor(handle, header, entry, path);
             }
 
             foreach (SafeTensorsEntry entry in wanted)
@@ -97,37 +96,24 @@ public static class SafeTensorsFile
         return SafeTensorsHeader.Parse(json, fileLength, path);
     }
 
-    private static Tensor ReadTensor(SafeFileHandle handle, SafeTensorsHeader header, SafeTensorsEntry entry, byte[] buffer, string path)
+    private static Tensor ReadTensor(SafeFileHandle handle, SafeTensorsHeader header, SafeTensorsEntry entry, string path)
     {
         ScalarType type = entry.Dtype.ScalarType!.Value;
         int itemSize = entry.Dtype.Bits / 8;
         Tensor result = empty(entry.Shape, type);
         try
         {
-            using Tensor flat = result.view(-1);
-            // Chunks hold whole elements: ChunkBytes is a multiple of every item size.
-            long elementsPerChunk = buffer.Length / itemSize;
-            for (long done = 0; done < entry.ElementCount; done += elementsPerChunk)
+            // Read straight into the tensor's memory; chunks hold whole elements (ChunkBytes is a multiple of every item size).
+            long bytes = entry.ElementCount * itemSize;
+            for (long done = 0; done < bytes; done += ChunkBytes)
             {
-                long elements = Math.Min(elementsPerChunk, entry.ElementCount - done);
-                Span<byte> chunk = buffer.AsSpan(0, (int)(elements * itemSize));
-                long offset = header.DataStart + entry.Begin + (done * itemSize);
+                int length = (int)Math.Min(ChunkBytes, bytes - done);
+                Span<byte> chunk = TensorMemory.Window(result, done, length, itemSize);
+                long offset = header.DataStart + entry.Begin + done;
                 ReadExactly(handle, chunk, offset, path);
                 if (type == ScalarType.Bool)
                 {
                     CheckBooleans(chunk, offset, entry.Name, path);
-                }
-
-                if (elements == entry.ElementCount)
-                {
-                    result.bytes = chunk;
-                }
-                else
-                {
-                    using Tensor part = empty(elements, type);
-                    part.bytes = chunk;
-                    using Tensor target = flat.narrow(0, done, elements);
-                    target.copy_(part);
                 }
             }
 
