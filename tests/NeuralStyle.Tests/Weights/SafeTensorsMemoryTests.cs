@@ -29,7 +29,7 @@ public sealed class SafeTensorsMemoryTests
         read = GC.GetTotalAllocatedBytes(precise: true) - start;
         using Tensor w = tensors["w"], b = tensors["b"];
 
-        // The file's 64 MiB would show here if the reader held it in a byte[] (once or twice); one 1 MiB buffer does.
+        // The file's 64 MiB would show here if the reader held it in a byte[] (once or twice); it reads into the tensors.
         Assert.True(read < 4L << 20, $"reading allocated {read >> 10} KiB of managed memory");
         Assert.True(written < 4L << 20, $"writing allocated {written >> 10} KiB of managed memory");
         Assert.Equal([4096L, 4096L], w.shape);
