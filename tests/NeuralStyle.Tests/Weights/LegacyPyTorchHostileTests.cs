@@ -5,6 +5,7 @@ using System.Text.Json;
 using NeuralStyle.Tests.Support;
 using NeuralStyle.Weights.PyTorch;
 using Xunit;
+using static NeuralStyle.Tests.Weights.PyTorchRefusal;
 using static NeuralStyle.Tests.Weights.LegacyPyTorchReadTests;
 
 namespace NeuralStyle.Tests.Weights;
@@ -212,18 +213,6 @@ public sealed class LegacyPyTorchHostileTests : IDisposable
         string path = temp.File($"doctored-{Guid.NewGuid():N}-{fixture}");
         File.WriteAllBytes(path, change(File.ReadAllBytes(Legacy(fixture))));
         return path;
-    }
-
-    private static string Refused(string path)
-    {
-        var clock = Stopwatch.StartNew();
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        var e = Assert.Throws<PyTorchFormatException>(() => PyTorchCheckpoint.Read(path));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
-        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 16 << 20, "a doctored file caused a large allocation");
-        Assert.StartsWith(path + ": ", e.Message);
-        Assert.DoesNotContain('\n', e.Message);
-        return e.Message;
     }
 
     private static byte[] Splice(byte[] data, int from, int to, byte[] with) => [.. data[..from], .. with, .. data[to..]];
