@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using NeuralStyle.Tests.Support;
 using NeuralStyle.Weights.PyTorch;
