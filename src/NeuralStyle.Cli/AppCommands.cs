@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace NeuralStyle.Cli;
 
-/// <summary>The whole command tree: the style transfer at the root, then layers, models, classify and doctor.</summary>
+/// <summary>The whole command tree: the style transfer at the root, then layers, models, classify, doctor and weights.</summary>
 internal sealed class AppCommands
 {
     /// <summary>Builds the tree; with <paramref name="resuming"/> the style options required for a new run are optional.</summary>
@@ -13,6 +13,7 @@ internal sealed class AppCommands
         Root.Subcommands.Add(Models.Command);
         Root.Subcommands.Add(Classify.Command);
         Root.Subcommands.Add(Doctor.Command);
+        Root.Subcommands.Add(Weights.Command);
         // An action on the root keeps System.CommandLine from demanding a subcommand; dispatch happens in NeuralStyleApp.
         Root.SetAction(_ => 0);
         Layers.Command.SetAction(_ => 0);
@@ -30,6 +31,8 @@ internal sealed class AppCommands
     public ClassifyCommand Classify { get; } = new();
 
     public DoctorCommand Doctor { get; } = new();
+
+    public WeightsCommand Weights { get; } = new();
 
     public RootCommand Root => Style.Root;
 }

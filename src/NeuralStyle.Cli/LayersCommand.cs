@@ -3,6 +3,7 @@ using System.Text.Json;
 using NeuralStyle.Runtime;
 using NeuralStyle.Backbones;
 using NeuralStyle.Transfer;
+using NeuralStyle.Weights.Cache;
 using static TorchSharp.torch;
 
 namespace NeuralStyle.Cli;
@@ -28,7 +29,7 @@ internal sealed class LayersCommand
 
     public Command Command { get; }
 
-    public int Run(ParseResult parsed, TextWriter output)
+    public int Run(ParseResult parsed, TextWriter output, WeightsEnvironment? environment = null)
     {
         int width = parsed.GetValue(_width), height = parsed.GetValue(_height);
         if (width <= 0 || height <= 0)
@@ -37,7 +38,7 @@ internal sealed class LayersCommand
         }
 
         TorchRuntime.EnsureInitialized();
-        BackboneSelection resolution = BackboneSelection.Resolve(parsed.GetValue(_network), parsed.GetValue(_weights), requireWeights: false);
+        BackboneSelection resolution = BackboneSelection.Resolve(parsed.GetValue(_network), parsed.GetValue(_weights), requireWeights: false, environment);
         // Every layer of a VGG file is wanted here, not just those the default losses read.
         var settings = new StyleTransferSettings { ContentLayers = [new LayerWeight("relu5_4", 1)], StyleLayers = [new LayerWeight("relu5_4", 1)] };
         using var handle = new BackboneHandle(resolution.ZooModel is null ? Open(resolution.Path, settings) : resolution.Open(PoolingMode.Max, settings));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Runtime.InteropServices;
 using NeuralStyle.Jobs;
+using NeuralStyle.Weights.Cache;
 
 namespace NeuralStyle.Cli;
 
@@ -11,7 +12,12 @@ public static class NeuralStyleApp
     private const string Program = "neural-style";
 
     /// <summary>Runs the command line; returns the process exit code (0 ok, 1 failure, 2 usage error).</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
+    /// <param name="args">The arguments.</param>
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error: progress and errors.</param>
+    /// <param name="interactive">Standard error is a terminal: live progress lines.</param>
+    /// <param name="environment">Where the weights caches are (tests give their own; default: the process's environment).</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false, WeightsEnvironment? environment = null)
     {
         RunRecord? resumed;
         string? resumeManifest;
@@ -47,7 +53,7 @@ public static class NeuralStyleApp
 
             if (parsed.CommandResult.Command == commands.Layers.Command)
             {
-                return commands.Layers.Run(parsed, output);
+                return commands.Layers.Run(parsed, output, environment);
             }
 
             if (parsed.CommandResult.Command == commands.Classify.Command)
@@ -65,8 +71,18 @@ public static class NeuralStyleApp
                 return code;
             }
 
+            if (commands.Weights.Run(parsed, output, error, interactive, environment) is int weightsCode)
+            {
+                return weightsCode;
+            }
+
             StyleJobSpec spec = commands.Style.Bind(parsed, resumed?.Spec);
-            var context = new JobContext(args, resumeManifest, resumed?.StatePath);
+            if (commands.Style.Download(parsed))
+            {
+                WeightsDownloadStep.Run(spec, environment, error, interactive);
+            }
+
+            var context = new JobContext(args, resumeManifest, resumed?.StatePath) { WeightsEnvironment = environment };
             return StyleCommand.Run(spec, commands.Style.Threads(parsed) ?? resumed?.Threads, context, error, interactive);
         }
         catch (Exception e) when (e is UsageException or JobSpecException)

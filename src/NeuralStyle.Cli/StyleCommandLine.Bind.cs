@@ -12,6 +12,9 @@ internal sealed partial class StyleCommandLine
     /// <summary>The --threads given, or null.</summary>
     public int? Threads(ParseResult result) => result.GetValue(_threads);
 
+    /// <summary>True when --download was given.</summary>
+    public bool Download(ParseResult result) => result.GetValue(_download);
+
     /// <summary>
     /// Reads the parsed values and applies the seed's checks that need no file system. With <paramref name="resumed"/>
     /// (a recorded run), only the flags given now replace its values, and files are overwritten (they are the run's own).

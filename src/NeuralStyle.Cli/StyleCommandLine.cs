@@ -18,7 +18,8 @@ internal sealed partial class StyleCommandLine
     private readonly Option<int> _iterations = WithDefault("--iterations", "iterations", "ITERATIONS", 100);
     private readonly Option<int?> _width = Optional<int?>("--width", "output width (the content is resized, keeping its aspect)", "WIDTH");
     private readonly Option<double[]> _styleScales = Many<double>("--style-scales", "one or more style scales (default 1.0)", "STYLE_SCALE");
-    private readonly Option<string?> _network = Optional<string?>("--network", $"path to network parameters: a MatConvNet .mat or an .onnx model, or a zoo model's name with --weights (see `neural-style models list`) (default: {BackboneSelection.DefaultNetwork} if it is in the working directory, else the bundled ResNet-18)", "VGG_PATH");
+    private readonly Option<string?> _network = Optional<string?>("--network", $"path to network parameters: a MatConvNet .mat or an .onnx model, or a known weight file's name (`neural-style weights list`), or a zoo model's name with --weights (see `neural-style models list`) (default: {BackboneSelection.DefaultNetwork} if it is in the working directory, else the bundled ResNet-18)", "VGG_PATH");
+    private readonly Option<bool> _download = Optional<bool>("--download", "with --network NAME of a known weight file (see `neural-style weights list`): download it first when it is in no cache; never downloads otherwise", null);
     private readonly Option<string?> _weights = Optional<string?>("--weights", "weights of a zoo --network NAME: a state dict saved with torch.save (zip or legacy) or as safetensors, told apart by content (loaded strictly)", "FILE");
     private readonly Option<double?> _contentWeight = Optional<double?>("--content-weight", "content weight (default 5 with VGG; the bundled ResNet-18 has its own)", "CONTENT_WEIGHT");
     private readonly Option<double> _contentWeightBlend = WithDefault("--content-weight-blend", "share of relu4_2 in the content loss, relu5_2 gets the rest", "CONTENT_WEIGHT_BLEND", 1.0);
@@ -74,7 +75,7 @@ internal sealed partial class StyleCommandLine
         Root = new RootCommand("Neural style transfer (Gatys et al.): paints the content image in the style of the style images.");
         foreach (Option option in new Option[]
         {
-            _content, _styles, _output, _checkpointOutput, _iterations, _width, _styleScales, _network, _weights, _contentWeight,
+            _content, _styles, _output, _checkpointOutput, _iterations, _width, _styleScales, _network, _download, _weights, _contentWeight,
             _contentWeightBlend, _styleWeight, _styleLayerWeightExp, _styleBlendWeights, _tvWeight, _chromaTvWeight, _learningRate,
             _beta1, _beta2, _epsilon, _initial, _initialNoiseblend, _preserveColors, _pooling, _printIterations,
             _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _maxPixels, _styleLoss, _colorTransfer, _luminanceOnly, _recipe, _optimizer,

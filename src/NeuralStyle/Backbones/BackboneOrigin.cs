@@ -17,4 +17,7 @@ public enum BackboneOrigin
 
     /// <summary>A zoo model with random weights (listing layers only).</summary>
     ZooRandomWeights,
+
+    /// <summary>A known weight file named by --network NAME, found verified in the weights cache or torch.hub's.</summary>
+    WeightsCache,
 }

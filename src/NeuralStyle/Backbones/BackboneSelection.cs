@@ -1,5 +1,6 @@
 using NeuralStyle.Jobs;
 using NeuralStyle.Transfer;
+using NeuralStyle.Weights.Cache;
 using NeuralStyle.Zoo;
 
 namespace NeuralStyle.Backbones;
@@ -15,15 +16,32 @@ public sealed record BackboneSelection(string Path, string Source, BackboneOrigi
     public const string DefaultNetwork = "imagenet-vgg-verydeep-19.mat";
 
     /// <summary>
-    /// An explicit --network must exist (the seed's message otherwise) or be a zoo model's name, which needs --weights
-    /// unless <paramref name="requireWeights"/> is false (listing layers). Without one: the seed's default file in the
-    /// working directory when it is there, else the ResNet-18 bundled with the program, so a first run needs no download.
+    /// An explicit --network must exist (the seed's message otherwise), or be a known weight file's name (see
+    /// <see cref="KnownWeights"/>; without --weights: the verified copy in the weights cache, else in torch.hub's), or a
+    /// zoo model's name, which needs --weights unless <paramref name="requireWeights"/> is false (listing layers: there a
+    /// name that is both, such as vgg19, stays the zoo model, whose layer names need no weights). Without one: the
+    /// seed's default file in the working directory when it is there, else the ResNet-18 bundled with the program, so a
+    /// first run needs no download.
     /// </summary>
-    /// <exception cref="JobSpecException">The network or weights named do not exist, or a zoo model lacks its weights.</exception>
-    public static BackboneSelection Resolve(string? network, string? weights = null, bool requireWeights = true)
+    /// <param name="network">--network: a file, a known weight file's name or a zoo model's name; null for the default.</param>
+    /// <param name="weights">--weights: a zoo model's state dict.</param>
+    /// <param name="requireWeights">False when a zoo model may have random weights (listing layers).</param>
+    /// <param name="environment">Where the weights caches are (default: the process's environment).</param>
+    /// <exception cref="JobSpecException">The network or weights named do not exist, a known file is not in a cache (the message gives the command that fetches it), or a zoo model lacks its weights.</exception>
+    /// <exception cref="WeightsCatalogException">The cache's catalog.json is not valid.</exception>
+    public static BackboneSelection Resolve(string? network, string? weights = null, bool requireWeights = true, WeightsEnvironment? environment = null)
     {
         if (network is not null && !File.Exists(network) && IsBareName(network))
         {
+            if (weights is null && (requireWeights || !ModelZoo.Contains(network)))
+            {
+                var cache = WeightsCache.Open(environment);
+                if (cache.Catalog.Find(network) is { } entry)
+                {
+                    return Cached(cache, entry);
+                }
+            }
+
             return Zoo(network, weights, requireWeights);
         }
 
@@ -72,11 +90,24 @@ public sealed record BackboneSelection(string Path, string Source, BackboneOrigi
     private static bool IsBareName(string network) =>
         !network.Contains(System.IO.Path.DirectorySeparatorChar) && !network.Contains('/') && !System.IO.Path.HasExtension(network);
 
+    // The verified copy of a known file, or the command that fetches it.
+    private static BackboneSelection Cached(WeightsCache cache, WeightsEntry entry)
+    {
+        WeightsLookup lookup = cache.Find(entry);
+        if (lookup.Found is { } found)
+        {
+            return new BackboneSelection(found.Path, $"--network {entry.Name}, verified in {found.PlaceText}", BackboneOrigin.WeightsCache);
+        }
+
+        string rejected = lookup.Rejected.Count == 0 ? string.Empty : $" (a copy fails its check and is not used: {string.Join("; ", lookup.Rejected)})";
+        throw new JobSpecException($"--network {entry.Name}: {entry.FileName} is not in the weights cache ({cache.Locations.CacheDirectory}) nor in torch.hub's cache{rejected}; fetch it with: neural-style weights fetch {entry.Name} (or add --download)");
+    }
+
     private static BackboneSelection Zoo(string name, string? weights, bool requireWeights)
     {
         if (!ModelZoo.Contains(name))
         {
-            throw new JobSpecException($"Network {name} is neither a file nor a zoo model; the zoo models are: {string.Join(", ", ModelZoo.Names)}");
+            throw new JobSpecException($"Network {name} is neither a file nor a zoo model; the zoo models are: {string.Join(", ", ModelZoo.Names)}; the known weight files (`neural-style weights list`): {string.Join(", ", KnownWeights.BuiltIn.Select(k => k.Name))}");
         }
 
         string canonical = ModelZoo.Describe(name).Name;

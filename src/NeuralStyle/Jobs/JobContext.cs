@@ -6,6 +6,9 @@ namespace NeuralStyle.Jobs;
 /// <param name="ResumeState">That run's state file, or null.</param>
 public sealed record JobContext(IReadOnlyList<string> Arguments, string? ResumedManifest = null, string? ResumeState = null)
 {
+    /// <summary>Where --network NAME finds known weight files (the weights caches); null for the process's environment.</summary>
+    public Weights.Cache.WeightsEnvironment? WeightsEnvironment { get; init; }
+
     /// <summary>A fresh run with no recorded request.</summary>
     public static JobContext None { get; } = new([]);
 }

@@ -48,7 +48,7 @@ public static class StyleJob
         spec.Validate();
         // A run without a seed draws one now, so that its manifest (and a resume) can repeat it.
         spec = spec.Settings.Seed is null ? spec with { Settings = spec.Settings with { Seed = StyleTransfer.NewSeed() } } : spec;
-        BackboneSelection selection = BackboneSelection.Resolve(spec.Network, spec.NetworkWeights);
+        BackboneSelection selection = BackboneSelection.Resolve(spec.Network, spec.NetworkWeights, environment: context.WeightsEnvironment);
         JobOutputs.Check(spec);
         TorchRuntime.EnsureInitialized();
 
