@@ -170,7 +170,7 @@ internal sealed class WeightsDownloader : IDisposable
 
         var clock = Stopwatch.StartNew();
         long start = partial.Length;
-        TimeSpan lastReport = TimeSpan.MinValue;
+        TimeSpan? lastReport = null;
         byte[] buffer = new byte[BufferSize];
         try
         {
@@ -193,7 +193,7 @@ internal sealed class WeightsDownloader : IDisposable
                     throw new UrlFailure(string.Create(CultureInfo.InvariantCulture, $"the server sent more than the {limit:N0} bytes announced"));
                 }
 
-                if (clock.Elapsed - lastReport >= _options.ProgressInterval)
+                if (lastReport is not TimeSpan last || clock.Elapsed - last >= _options.ProgressInterval)
                 {
                     lastReport = clock.Elapsed;
                     Progress(url, partial.Length, start, total, clock.Elapsed);
