@@ -81,9 +81,9 @@ public sealed class TestHttpServer : IDisposable
     }
 
     /// <summary>Sends a status with a short body.</summary>
-    public static async Task SendStatus(Stream stream, int code, string reason, string? location = null)
+    public static async Task SendStatus(Stream stream, int code, string reason, string? location = null, string? header = null)
     {
-        string head = $"HTTP/1.1 {code} {reason}\r\n{(location is null ? string.Empty : $"Location: {location}\r\n")}Content-Length: 0\r\nConnection: close\r\n\r\n";
+        string head = $"HTTP/1.1 {code} {reason}\r\n{(location is null ? string.Empty : $"Location: {location}\r\n")}{(header is null ? string.Empty : header + "\r\n")}Content-Length: 0\r\nConnection: close\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
         await stream.FlushAsync();
     }

@@ -45,6 +45,12 @@ internal sealed class WeightsDownloader : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was signalled.</exception>
     public async Task DownloadAsync(string url, PartialDownload partial, long? size, CancellationToken cancellation)
     {
+        if (size is long whole && partial.Length == whole)
+        {
+            // An earlier run stopped between the last byte and the rename: the hash decides, no request needed.
+            return;
+        }
+
         int failures = 0;
         bool useRange = true;
         while (true)

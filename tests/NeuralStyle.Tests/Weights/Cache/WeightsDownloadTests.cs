@@ -84,6 +84,29 @@ public class WeightsDownloadTests
     }
 
     [Fact]
+    public async Task ACompletePartialFileIsVerifiedAndMovedWithoutDownloadingAgain()
+    {
+        using var fixture = new CacheFixture();
+        // Size unknown: the range request past the end gets 416 with the total, which says the file is whole.
+        using var server = new TestHttpServer((request, stream, _) =>
+            TestHttpServer.SendStatus(stream, 416, "Range Not Satisfiable", header: $"Content-Range: bytes */{Data.Length}"));
+        WeightsEntry unknownSize = CacheFixture.Entry(Data, server.Url("/w.pth")) with { Size = null };
+        WeightsEntry knownSize = CacheFixture.Entry(Data, server.Url("/w.pth")) with { Name = "known", FileName = "known.pth" };
+        foreach (WeightsEntry entry in new[] { unknownSize, knownSize })
+        {
+            Directory.CreateDirectory(fixture.Locations.PartialDirectory);
+            File.WriteAllBytes(fixture.Locations.PartialPathOf(entry), Data);
+
+            FetchResult result = await fixture.Cache().FetchAsync(entry, CacheFixture.Fast);
+
+            Assert.Equal(Data, File.ReadAllBytes(result.Weights.Path));
+        }
+
+        // Only the entry of unknown size asked the server.
+        Assert.Equal(Data.Length, Assert.Single(server.Requests).RangeStart);
+    }
+
+    [Fact]
     public async Task APartialFileOfOtherBytesFailsTheHashThenTheFileIsFetchedAgainFromZero()
     {
         using var fixture = new CacheFixture();
