@@ -28,7 +28,7 @@ internal sealed class WeightsListCommand
                 {
                     cache = cache.Locations.CacheDirectory,
                     torchHub = cache.Locations.TorchHubCheckpoints,
-                    weights = cache.Catalog.Entries.Select(e => Row(e, cache.Copies(e))),
+                    weights = cache.Catalog.Entries.Select(e => Row(e, cache.Copies(e), PartialBytes(cache, e))),
                 },
                 ModelsJson.Options));
             return 0;
@@ -57,11 +57,23 @@ internal sealed class WeightsListCommand
                 output.WriteLine($"  present:  {copy.Path} ({Place(copy.Place)}, {State(copy.Verified)})");
             }
 
+            if (PartialBytes(cache, e) is long partial)
+            {
+                output.WriteLine($"  partial:  {cache.Locations.PartialPathOf(e)} ({WeightsText.ExactBytes(partial)}; `neural-style weights fetch {e.Name}` resumes it)");
+            }
+
             output.WriteLine();
         }
 
         output.WriteLine($"weights cache: {cache.Locations.CacheDirectory}; torch.hub's cache (searched, never written): {cache.Locations.TorchHubCheckpoints}");
         return 0;
+    }
+
+    // An interrupted download's bytes so far, or null.
+    private static long? PartialBytes(WeightsCache cache, WeightsEntry e)
+    {
+        var partial = new FileInfo(cache.Locations.PartialPathOf(e));
+        return partial.Exists ? partial.Length : null;
     }
 
     private static string Place(WeightsPlace place) => place == WeightsPlace.Cache ? "weights cache" : "torch.hub";
@@ -73,7 +85,7 @@ internal sealed class WeightsListCommand
         null => "not checked yet",
     };
 
-    private static object Row(WeightsEntry e, IReadOnlyList<WeightsCopy> copies) => new
+    private static object Row(WeightsEntry e, IReadOnlyList<WeightsCopy> copies, long? partialBytes) => new
     {
         name = e.Name,
         file = e.FileName,
@@ -88,5 +100,6 @@ internal sealed class WeightsListCommand
         input = e.InputConvention,
         builtIn = e.BuiltIn,
         copies = copies.Select(c => new { path = c.Path, place = c.Place == WeightsPlace.Cache ? "cache" : "torchhub", verified = c.Verified }),
+        partialBytes,
     };
 }

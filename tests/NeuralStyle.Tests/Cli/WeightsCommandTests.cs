@@ -22,6 +22,8 @@ public class WeightsCommandTests
         using var fixture = new CacheFixture();
         Directory.CreateDirectory(fixture.Locations.TorchHubCheckpoints);
         File.WriteAllBytes(Path.Combine(fixture.Locations.TorchHubCheckpoints, "vgg19-dcbb9e9d.pth"), [1, 2, 3]);
+        Directory.CreateDirectory(fixture.Locations.PartialDirectory);
+        File.WriteAllBytes(Path.Combine(fixture.Locations.PartialDirectory, "VGG_ILSVRC_19_layers.caffemodel.partial"), new byte[1234]);
 
         CliRun text = CliRun.InvokeWith(fixture.Environment, "weights", "list");
         CliRun json = CliRun.InvokeWith(fixture.Environment, "weights", "list", "--json");
@@ -33,6 +35,7 @@ public class WeightsCommandTests
         Assert.Contains($"  present:  {Path.Combine(fixture.Locations.TorchHubCheckpoints, "vgg19-dcbb9e9d.pth")} (torch.hub, not checked yet)", text.Output, StringComparison.Ordinal);
         Assert.Contains("  present:  no (neural-style weights fetch vgg19-caffe)", text.Output, StringComparison.Ordinal);
         Assert.Contains($"weights cache: {fixture.Locations.CacheDirectory}", text.Output, StringComparison.Ordinal);
+        Assert.Contains("VGG_ILSVRC_19_layers.caffemodel.partial (1,234 bytes; `neural-style weights fetch vgg19-caffe` resumes it)", text.Output, StringComparison.Ordinal);
 
         Assert.True(json.ExitCode == 0, json.Error);
         using JsonDocument doc = JsonDocument.Parse(json.Output);
@@ -43,6 +46,8 @@ public class WeightsCommandTests
         Assert.Equal(574_673_361, weights[0].GetProperty("size").GetInt64());
         Assert.Equal("torchhub", weights[0].GetProperty("copies")[0].GetProperty("place").GetString());
         Assert.Equal(0, weights[1].GetProperty("copies").GetArrayLength());
+        Assert.Equal(1234, weights[1].GetProperty("partialBytes").GetInt64());
+        Assert.Equal(JsonValueKind.Null, weights[0].GetProperty("partialBytes").ValueKind);
     }
 
     [Fact]
@@ -100,7 +105,7 @@ public class WeightsCommandTests
             Assert.Equal($"studio-vgg: {Path.Combine(fixture.Locations.CacheDirectory, "studio-vgg.pth")}", run.Output.Trim());
 
             CliRun list = CliRun.InvokeWith(fixture.Environment, "weights", "list");
-            Assert.Contains("studio-vgg  studio-vgg.pth  (pth, unknown, size not published), from catalog.json", list.Output, StringComparison.Ordinal);
+            Assert.Contains("studio-vgg  studio-vgg.pth  (pth, unknown, 250,000 bytes), from catalog.json", list.Output, StringComparison.Ordinal);
             Assert.Contains("(weights cache, verified)", list.Output, StringComparison.Ordinal);
 
             CliRun verify = CliRun.InvokeWith(fixture.Environment, "weights", "verify", "studio-vgg");

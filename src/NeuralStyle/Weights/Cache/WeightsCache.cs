@@ -128,7 +128,8 @@ public sealed class WeightsCache
     {
         WeightsEntry entry = UserEntry(name, url, sha256);
         FetchResult result = await FetchAsync(entry, options, observer, cancellation).ConfigureAwait(false);
-        UserCatalog.Add(Locations.CatalogFile, entry);
+        // The size is known now: recorded, a later download of another size stops at the headers.
+        UserCatalog.Add(Locations.CatalogFile, entry with { Size = result.Weights.Digest.Size });
         return result;
     }
 
