@@ -164,6 +164,12 @@ internal sealed class WeightsDownloader : IDisposable
             return range?.Length == offset ? (offset, long.MaxValue) : throw new RestartFailure("the server refused the range (HTTP 416)");
         }
 
+        if (status is >= 300 and < 400 && response.Headers.Location is { } location)
+        {
+            // HttpClient follows redirects, except from HTTPS to HTTP (left to the caller on purpose) and beyond ten.
+            throw new UrlFailure($"HTTP {status} {response.ReasonPhrase}: the redirect to {location} was not followed (from HTTPS to HTTP, or after too many redirects); pass that URL with --mirror to use it (its hash is checked either way)");
+        }
+
         throw new UrlFailure($"HTTP {status} {response.ReasonPhrase}".TrimEnd());
     }
 

@@ -259,6 +259,20 @@ public class WeightsDownloadTests
     }
 
     [Fact]
+    public async Task ARedirectThatIsNotFollowedSaysWhere()
+    {
+        using var fixture = new CacheFixture();
+        TestHttpServer server = null!;
+        server = new TestHttpServer((request, stream, _) => TestHttpServer.SendStatus(stream, 302, "Found", server.Url("/loop" + server.Requests.Count)));
+        using (server)
+        {
+            var e = await Assert.ThrowsAsync<WeightsDownloadException>(() => fixture.Cache().FetchAsync(CacheFixture.Entry(Data, server.Url("/w.pth")), CacheFixture.Fast));
+            Assert.Contains("HTTP 302 Found: the redirect to http://127.0.0.1:", e.Message, StringComparison.Ordinal);
+            Assert.Contains("was not followed", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task MirrorsAreTriedInOrderAfterThePrimaryFails()
     {
         using var fixture = new CacheFixture();
