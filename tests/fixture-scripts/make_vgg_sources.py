@@ -46,7 +46,7 @@ ceil_mode=True (TensorFlow SAME):
 
 Deterministic: re-running gives the same bytes, except for the three legacy .pth files (tiny-vgg-caffe-legacy.pth,
 tiny-vgg-gatys.pth, tiny-vgg-tv-legacy.pth): torch 1.13's legacy writer names each storage after its address
-(str(storage._cdata)), so the keys, and nothing else, change from run to run (same length, same tensors).
+(str(storage._cdata)), so the keys change from run to run; the tensors stay the same.
 """
 import io
 import json
