@@ -69,7 +69,7 @@ sys.path.insert(0, HERE)
 import make_tiny_vgg  # noqa: E402
 import reference_stylize as ref  # noqa: E402
 from make_caffemodel_fixtures import blob_legacy, blob_shape, f_len, f_str, f_varint, key, varint, FIXED32  # noqa: E402
-from make_safetensors_fixtures import serialize as safetensors_bytes  # noqa: E402
+from make_safetensors_fixtures import read_back as safetensors_read_back, serialize as safetensors_bytes  # noqa: E402
 
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "NeuralStyle.Tests", "Fixtures"))
 TINY = os.path.join(FIXTURES, "tinyvgg")
@@ -351,6 +351,8 @@ def main():
     torch.save(tv_sd, os.path.join(OUT, "tiny-vgg-tv.pth"))
     torch.save(tv_sd, os.path.join(OUT, "tiny-vgg-tv-legacy.pth"), _use_new_zipfile_serialization=False)
     blob, _ = safetensors_bytes(tv_sd, {"format": "pt"})
+    header, back = safetensors_read_back(blob)
+    assert all(header[k]["dtype"] == "F32" and torch.equal(back[k], v) for k, v in tv_sd.items())
     write("tiny-vgg-tv.safetensors", blob)
     write("tiny-vgg-tv.onnx", onnx_bytes(tv))
 
