@@ -75,6 +75,22 @@ public class VggSourceFileTests
     }
 
     [Fact]
+    public void OnnxGraphsThatAreNotAChainOfConvolutionsAreNotTakenForVggs()
+    {
+        Assert.Null(VggOnnxLayout.TryRead(NeuralStyle.Weights.Onnx.OnnxModel.Load(BundledResNet18.DefaultPath)));
+        foreach (string file in Directory.GetFiles(Path.Combine(Fixtures.Root, "onnx"), "*.onnx"))
+        {
+            if (VggOnnxLayout.TryRead(NeuralStyle.Weights.Onnx.OnnxModel.Load(file)) is VggSource source)
+            {
+                using (source)
+                {
+                    Assert.Fail($"{Path.GetFileName(file)} was read as a {source.Architecture}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void ConvertedMatConvNetFileKeepsItsOwnMeanPixel()
     {
         using var temp = new TempDirectory();

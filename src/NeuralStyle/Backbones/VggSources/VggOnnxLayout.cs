@@ -13,6 +13,8 @@ namespace NeuralStyle.Backbones.VggSources;
 /// </remarks>
 public static class VggOnnxLayout
 {
+    private const int VggBlocks = 5;
+
     /// <summary>The VGG in <paramref name="model"/>, or null when its graph is not a VGG chain (it then runs as a generic ONNX backbone).</summary>
     public static VggSource? TryRead(OnnxModel model)
     {
@@ -33,7 +35,8 @@ public static class VggOnnxLayout
                 continue;
             }
 
-            if (node.Inputs[0] != current || node.Outputs.Count == 0)
+            // A chain: each value feeds one node. A branch (a residual block, an Inception module) is not a VGG.
+            if (node.Inputs[0] != current || node.Outputs.Count == 0 || model.Nodes.Count(n => n.Inputs.Contains(current)) > 1)
             {
                 return null;
             }
@@ -58,18 +61,20 @@ public static class VggOnnxLayout
                     blockOpen = false;
                     break;
                 default:
-                    return Build(model, found);
+                    return blockOpen ? null : Build(model, found);
             }
 
             current = node.Outputs[0];
         }
 
-        return Build(model, found);
+        return blockOpen ? null : Build(model, found);
     }
 
+    // The feature part ends with a block's pooling (torchvision's features, and the graph before the classifier), and
+    // has VGG's five blocks: a smaller chain (a LeNet-like CNN) keeps its own ONNX value names as a generic graph.
     private static VggSource? Build(OnnxModel model, List<(OnnxTensorData Weight, OnnxTensorData? Bias, int Block, int Index)> found)
     {
-        if (found.Count == 0 || found.Any(f => f.Weight.DataType is not (OnnxDataType.Float or OnnxDataType.Float16 or OnnxDataType.BFloat16 or OnnxDataType.Double)))
+        if (found.Count == 0 || found[^1].Block != VggBlocks || found.Any(f => f.Weight.DataType is not (OnnxDataType.Float or OnnxDataType.Float16 or OnnxDataType.BFloat16 or OnnxDataType.Double)))
         {
             return null;
         }

@@ -126,7 +126,7 @@ public static partial class VggStateDictLayout
         }
 
         string sample = string.Join(", ", keys.Take(4).Select(k => $"'{k}'")) + (keys.Length > 4 ? $", .. ({keys.Length} keys)" : keys.Length == 0 ? "no keys" : "");
-        throw new NetworkFormatException(path, $"not a VGG: expected keys features.N.weight (torchvision, timm, pytorch-vgg) or conv1_1.weight (Caffe, Gatys et al.); the file has {sample}");
+        throw new NetworkFormatException(path, $"not a VGG: expected keys features.N.weight (torchvision, timm, pytorch-vgg) or conv1_1.weight (Caffe, Gatys et al.); the file has {sample} (a zoo model's weights go with --network MODEL --weights FILE)");
     }
 
     // torchvision's Sequential: conv at N, relu at N+1, then either the next conv at N+2 or a pool at N+2 and the next
