@@ -81,6 +81,13 @@ internal sealed class LayersCommand
 
     private static IFeatureNetwork Open(string path, StyleTransferSettings settings)
     {
+        NetworkFormat format = NetworkFiles.Detect(path);
+        if (format is not (NetworkFormat.MatConvNet or NetworkFormat.Onnx))
+        {
+            // A VGG from a state dict or a .caffemodel: every layer it has (VGG-16 has no relu5_4).
+            return Backbones.VggSources.VggSourceNetwork.Build(Backbones.VggSources.VggWeightFile.Read(path, format), PoolingMode.Max, null);
+        }
+
         try
         {
             return NetworkFiles.Open(path, PoolingMode.Max, settings);

@@ -3,23 +3,21 @@ using NeuralStyle.Weights.Cache;
 
 namespace NeuralStyle.Cli;
 
-/// <summary><c>neural-style weights list|fetch|verify</c>: the verified download cache of pretrained weight files.</summary>
-/// <remarks>
-/// <c>weights convert IN OUT.safetensors</c> joins here: add its command to <see cref="_subcommands"/> and a branch to
-/// <see cref="Run"/>, like the others.
-/// </remarks>
+/// <summary>
+/// <c>neural-style weights list|fetch|verify|convert</c>: the verified download cache of pretrained weight files, and
+/// their conversion to safetensors.
+/// </summary>
 internal sealed class WeightsCommand
 {
     private readonly WeightsListCommand _list = new();
     private readonly WeightsFetchCommand _fetch = new();
     private readonly WeightsVerifyCommand _verify = new();
-    private readonly Command[] _subcommands;
+    private readonly WeightsConvertCommand _convert = new();
 
     public WeightsCommand()
     {
-        Command = new Command("weights", "Pretrained weight files: list the known ones and where they are, fetch one into the verified cache, verify a copy.");
-        _subcommands = [_list.Command, _fetch.Command, _verify.Command];
-        foreach (Command sub in _subcommands)
+        Command = new Command("weights", "Pretrained weight files: list the known ones and where they are, fetch one into the verified cache, verify a copy, convert one to safetensors.");
+        foreach (Command sub in new[] { _list.Command, _fetch.Command, _verify.Command, _convert.Command })
         {
             Command.Subcommands.Add(sub);
             // Dispatch happens in Run; the action only tells System.CommandLine the command is complete.
@@ -35,12 +33,13 @@ internal sealed class WeightsCommand
         Command command = parsed.CommandResult.Command;
         if (command == Command)
         {
-            throw new UsageException("weights needs a subcommand: list, fetch or verify (see `neural-style weights --help`)");
+            throw new UsageException("weights needs a subcommand: list, fetch, verify or convert (see `neural-style weights --help`)");
         }
 
         return command == _list.Command ? _list.Run(parsed, output, environment)
             : command == _fetch.Command ? _fetch.Run(parsed, output, error, interactive, environment)
             : command == _verify.Command ? _verify.Run(parsed, output, environment)
+            : command == _convert.Command ? _convert.Run(parsed, output)
             : null;
     }
 }

@@ -239,9 +239,30 @@ def to_nchw(img_hwc, dtype):
 # one run
 # ---------------------------------------------------------------------------------------------
 
-def stylize(fixture_dir, s, dtype=torch.float32, net_kwargs=None, iterations=None):
-    layers, mean_pixel = load_net(os.path.join(fixture_dir, s['network']))
+class ScaledInput:
+    """A network whose input is the optimised image divided by a per-channel scale (torchvision's std in pixel
+    units), so that the image itself stays in the seed's units: 0..255 minus a mean pixel."""
+
+    def __init__(self, net, scale, dtype):
+        self.net = net
+        self.scale = torch.from_numpy(np.asarray(scale, dtype=np.float64)).to(dtype).reshape(1, 3, 1, 1)
+
+    def __call__(self, x, wanted):
+        return self.net(x / self.scale, wanted)
+
+
+def stylize(fixture_dir, s, dtype=torch.float32, net_kwargs=None, iterations=None, source=None):
+    """One run of the seed's loop.  By default the network and mean pixel come from the .mat file s['network']
+    names; `source` = (layers, mean_pixel, input_scale or None) gives them instead (layers as load_net returns
+    them; with input_scale, the network sees the image divided by it per channel)."""
+    if source is None:
+        layers, mean_pixel = load_net(os.path.join(fixture_dir, s['network']))
+        input_scale = None
+    else:
+        layers, mean_pixel, input_scale = source
     net = Net(layers, dtype, pooling=s['pooling'], **(net_kwargs or {}))
+    if input_scale is not None:
+        net = ScaledInput(net, input_scale, dtype)
     mean = torch.from_numpy(mean_pixel.astype(np.float64)).to(dtype).reshape(1, 3, 1, 1)
     content = read_rgb(os.path.join(fixture_dir, s['content']))
     styles = [read_rgb(os.path.join(fixture_dir, p)) for p in s['styles']]
@@ -411,6 +432,56 @@ def self_test(fixture_dir):
 
 # ---------------------------------------------------------------------------------------------
 
+def write_reference(out_dir, s, cli, explicit, r32, r64, diag, extra=None):
+    """Writes reference-<name>.json and reference-<name>.png into out_dir; `extra` adds or replaces entries of the
+    JSON document."""
+    png = 'reference-%s.png' % s['name']
+    Image.fromarray(r32['final_u8'], 'RGB').save(os.path.join(out_dir, png), format='PNG', compress_level=9)
+    doc = {
+        'name': s['name'],
+        'description': 'PyTorch reference (tests/fixture-scripts/reference_stylize.py) of the seed\'s '
+                       'algorithm; float32, torch %s, 1 thread' % torch.__version__,
+        'args': cli,
+        'args_note': 'paths relative to this folder; the test adds its own --output. "args" relies on the '
+                     'CLI defaults, "args_explicit" spells every resolved setting out.',
+        'args_explicit': explicit,
+        'network': s['network'],
+        'settings': {k: s[k] for k in sorted(s) if k != 'name'},
+        'resolved': {
+            'mean_pixel': [float(v) for v in r32['mean_pixel']],
+            'style_layer_weights': dict(zip(STYLE_LAYERS, style_layer_weights(s['style_layer_weight_exp']))),
+            'style_blend_weights': [v / sum(s['style_blend_weights'] or [1.0] * len(s['styles']))
+                                    for v in (s['style_blend_weights'] or [1.0] * len(s['styles']))],
+            'content_layer_weights': {'relu4_2': s['content_weight_blend'],
+                                      'relu5_2': 1.0 - s['content_weight_blend']},
+        },
+        'printed': r32['printed'],
+        'checkpoints': r32['checkpoints'],
+        'final_best_loss': r32['final_best_loss'],
+        'final_image': {
+            'file': png,
+            'width': int(r32['final_u8'].shape[1]), 'height': int(r32['final_u8'].shape[0]),
+            'conversion': 'clip(best + mean, 0, 255) then truncation to uint8 (numpy astype)',
+            'mean_rgb_uint8': [float(v) for v in r32['final_u8'].reshape(-1, 3).astype(np.float64).mean(0)],
+            'mean_rgb_float': [float(v) for v in r32['final_float'].reshape(-1, 3).astype(np.float64).mean(0)],
+        },
+        'float64': {'printed': r64['printed'], 'checkpoints': r64['checkpoints'],
+                    'final_best_loss': r64['final_best_loss'],
+                    'final_mean_rgb_float': [float(v) for v in r64['final_float'].reshape(-1, 3).mean(0)],
+                    'final_max_abs_pixel_diff_vs_float32': float(np.abs(r64['final_float']
+                                                                        - r32['final_float']).max())},
+        'diagnostics': diag,
+        'diagnostics_note': 'losses that typical mistakes give (first printed iteration and the loss '
+                            'after the first step): kernels with x and y swapped (the seed vgg.py '
+                            'transposition), floor-mode pooling, average pooling that counts the padding',
+    }
+    doc.update(extra or {})
+    with open(os.path.join(out_dir, 'reference-%s.json' % s['name']), 'w') as fh:
+        json.dump(doc, fh, indent=1)
+        fh.write('\n')
+    return doc
+
+
 def rel(a, b):
     return abs(a - b) / max(abs(b), 1e-30) if b != 0 else abs(a - b)
 
@@ -441,49 +512,7 @@ def main():
                 rv = stylize(args.dir, s, torch.float32, net_kwargs=kw, iterations=2)
                 diag[vname] = {'iteration1': rv['printed'][0], 'loss_after_first_step':
                                rv['checkpoints'][0]['loss_after_step']}
-        png = 'reference-%s.png' % s['name']
-        Image.fromarray(r32['final_u8'], 'RGB').save(os.path.join(args.dir, png), format='PNG', compress_level=9)
-        doc = {
-            'name': s['name'],
-            'description': 'PyTorch reference (tests/fixture-scripts/reference_stylize.py) of the seed\'s '
-                           'algorithm; float32, torch %s, 1 thread' % torch.__version__,
-            'args': cli,
-            'args_note': 'paths relative to this folder; the test adds its own --output. "args" relies on the '
-                         'CLI defaults, "args_explicit" spells every resolved setting out.',
-            'args_explicit': explicit,
-            'network': s['network'],
-            'settings': {k: s[k] for k in sorted(s) if k != 'name'},
-            'resolved': {
-                'mean_pixel': [float(v) for v in r32['mean_pixel']],
-                'style_layer_weights': dict(zip(STYLE_LAYERS, style_layer_weights(s['style_layer_weight_exp']))),
-                'style_blend_weights': [v / sum(s['style_blend_weights'] or [1.0] * len(s['styles']))
-                                        for v in (s['style_blend_weights'] or [1.0] * len(s['styles']))],
-                'content_layer_weights': {'relu4_2': s['content_weight_blend'],
-                                          'relu5_2': 1.0 - s['content_weight_blend']},
-            },
-            'printed': r32['printed'],
-            'checkpoints': r32['checkpoints'],
-            'final_best_loss': r32['final_best_loss'],
-            'final_image': {
-                'file': png,
-                'width': int(r32['final_u8'].shape[1]), 'height': int(r32['final_u8'].shape[0]),
-                'conversion': 'clip(best + mean, 0, 255) then truncation to uint8 (numpy astype)',
-                'mean_rgb_uint8': [float(v) for v in r32['final_u8'].reshape(-1, 3).astype(np.float64).mean(0)],
-                'mean_rgb_float': [float(v) for v in r32['final_float'].reshape(-1, 3).astype(np.float64).mean(0)],
-            },
-            'float64': {'printed': r64['printed'], 'checkpoints': r64['checkpoints'],
-                        'final_best_loss': r64['final_best_loss'],
-                        'final_mean_rgb_float': [float(v) for v in r64['final_float'].reshape(-1, 3).mean(0)],
-                        'final_max_abs_pixel_diff_vs_float32': float(np.abs(r64['final_float']
-                                                                            - r32['final_float']).max())},
-            'diagnostics': diag,
-            'diagnostics_note': 'losses that typical mistakes give (first printed iteration and the loss '
-                                'after the first step): kernels with x and y swapped (the seed vgg.py '
-                                'transposition), floor-mode pooling, average pooling that counts the padding',
-        }
-        with open(os.path.join(args.dir, 'reference-%s.json' % s['name']), 'w') as fh:
-            json.dump(doc, fh, indent=1)
-            fh.write('\n')
+        write_reference(args.dir, s, cli, explicit, r32, r64, diag)
         results[s['name']] = (r32, r64)
         if s['name'] == 'best-not-last':
             last_ck = r32['checkpoints'][-1]

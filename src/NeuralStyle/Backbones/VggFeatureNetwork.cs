@@ -15,10 +15,16 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
 {
     private readonly List<VggLayer> _layers;
     private readonly Dictionary<string, int> _index;
+    private readonly string _origin;
 
     /// <summary>Builds the network from its layers in order.</summary>
-    public VggFeatureNetwork(IEnumerable<VggLayer> layers, PixelConvention pixels, PoolingMode pooling)
+    /// <param name="layers">The layers, in order; the network owns their tensors.</param>
+    /// <param name="pixels">The input convention of the first layer.</param>
+    /// <param name="pooling">Max (the seed's default) or average pooling.</param>
+    /// <param name="origin">Where the weights came from, for <see cref="Description"/>.</param>
+    public VggFeatureNetwork(IEnumerable<VggLayer> layers, PixelConvention pixels, PoolingMode pooling, string origin = "MatConvNet")
     {
+        _origin = origin;
         TorchRuntime.EnsureInitialized();
         _layers = [.. layers];
         _index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -59,7 +65,11 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
     public PoolingMode Pooling { get; }
 
     /// <inheritdoc />
-    public string Description => $"VGG (MatConvNet, {_layers.Count(l => l.Kind == VggLayerKind.Convolution)} convolutions loaded, {Pooling.ToString().ToLowerInvariant()} pooling)";
+    public string Description => _origin == "MatConvNet"
+        ? $"VGG (MatConvNet, {Loaded})"
+        : $"{_origin}; {Loaded}";
+
+    private string Loaded => $"{_layers.Count(l => l.Kind == VggLayerKind.Convolution)} convolutions loaded, {Pooling.ToString().ToLowerInvariant()} pooling";
 
     /// <inheritdoc />
     public long WeightBytes => _layers.Where(l => l.Weight is not null).Sum(l => (l.Weight!.numel() + l.Bias!.numel()) * 4);

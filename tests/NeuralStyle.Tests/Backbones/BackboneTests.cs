@@ -23,7 +23,7 @@ public class BackboneTests
 
         string text = temp.File("notes.bin");
         File.WriteAllText(text, "hello");
-        Assert.Contains("neither a MAT file", Assert.Throws<InvalidDataException>(() => NetworkFiles.Detect(text)).Message);
+        Assert.Contains("not a network file this program reads", Assert.Throws<InvalidDataException>(() => NetworkFiles.Detect(text)).Message);
     }
 
     [Fact]

@@ -218,6 +218,35 @@ public class WeightsCommandTests
     }
 
     [Fact]
+    public void AKnownNetworkInTorchHubsCacheRunsAsATorchvisionVgg()
+    {
+        using var fixture = new CacheFixture();
+        using var temp = new TempDirectory();
+        string source = Path.Combine(Fixtures.Root, "vggsources", "tiny-vgg-tv-legacy.pth");
+        Catalog(fixture, "http://127.0.0.1:9/never-used.pth", CacheFixture.Sha256(File.ReadAllBytes(source)), name: "tiny-tv", file: "tiny-tv-0123abcd.pth");
+        Directory.CreateDirectory(fixture.Locations.TorchHubCheckpoints);
+        string hub = Path.Combine(fixture.Locations.TorchHubCheckpoints, "tiny-tv-0123abcd.pth");
+        File.Copy(source, hub);
+
+        CliRun run = CliRun.InvokeWith(fixture.Environment, "--content", Fixtures.TinyVgg("content.png"), "--styles", Fixtures.TinyVgg("style1.png"), "--output", temp.File("o.png"), "--network", "tiny-tv", "--iterations", "2", "--threads", "1");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.StartsWith("Network: ", run.ErrorLines[0], StringComparison.Ordinal);
+        Assert.EndsWith($"from {hub} (--network tiny-tv, verified in torch.hub's cache)", run.ErrorLines[0], StringComparison.Ordinal);
+        Assert.True(File.Exists(temp.File("o.png")));
+    }
+
+    [Fact]
+    public void ConvertIsASubcommandOfWeights()
+    {
+        using var temp = new TempDirectory();
+        CliRun run = CliRun.Invoke("weights", "convert", Fixtures.TinyVgg("tiny-vgg-old.mat"), temp.File("tiny.safetensors"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.StartsWith("Converted ", run.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(temp.File("tiny.safetensors")));
+    }
+
+    [Fact]
     public void DownloadWithoutAKnownNetworkIsAUsageError()
     {
         using var fixture = new CacheFixture();

@@ -7,6 +7,9 @@ public static class Fixtures
 
     public static string TinyVgg(string file) => Path.Combine(Root, "tinyvgg", file);
 
+    /// <summary>The tiny VGG of tinyvgg/ in the other weights formats (tests/fixture-scripts/make_vgg_sources.py).</summary>
+    public static string VggSource(string file) => Path.Combine(Root, "vggsources", file);
+
     /// <summary>An image of the repository's examples/ folder (found by walking up to the solution file).</summary>
     public static string Example(string file)
     {
