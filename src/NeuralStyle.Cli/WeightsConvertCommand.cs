@@ -65,8 +65,8 @@ internal sealed class WeightsConvertCommand
             return 0;
         }
 
-        string network = result.Network is null ? "" : $", {result.Network}";
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Converted {input} ({result.InputFormat}{network}) to {target}: {result.TensorCount} tensors, {result.Bytes / 1048576.0:F1} MiB"));
+        string network = result.Network is null ? "" : $"; {result.Network}";
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Converted {input} to {target}: {result.TensorCount} tensors, {result.Bytes / 1048576.0:F1} MiB; from {result.InputFormat}{network}"));
         return 0;
     }
 }
