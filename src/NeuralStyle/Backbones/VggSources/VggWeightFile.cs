@@ -17,7 +17,8 @@ public static class VggWeightFile
         switch (format)
         {
             case NetworkFormat.TorchZip or NetworkFormat.TorchLegacy:
-                return VggStateDictLayout.Read(path, PyTorchCheckpoint.Read(path), format == NetworkFormat.TorchZip ? "torch.save zip file" : "legacy torch.save file");
+                IReadOnlyDictionary<string, Tensor> selected = PyTorchCheckpoint.Read(path, VggStateDictLayout.IsFeatureKey, out IReadOnlyList<string> keys);
+                return VggStateDictLayout.Read(path, selected, format == NetworkFormat.TorchZip ? "torch.save zip file" : "legacy torch.save file", allKeys: keys);
             case NetworkFormat.SafeTensors:
                 SafeTensorsHeader header = SafeTensorsFile.ReadHeader(path);
                 IReadOnlyDictionary<string, Tensor> features = SafeTensorsFile.Read(path, VggStateDictLayout.IsFeatureKey);

@@ -30,9 +30,24 @@ public static class PyTorchCheckpoint
         return Read(stream, path);
     }
 
+    /// <summary>
+    /// Reads only the tensors whose keys <paramref name="select"/> accepts (the storages of the others are never read),
+    /// and lists every key of the file in <paramref name="allKeys"/>: a VGG backbone needs 80 MB of VGG-19's 548.
+    /// </summary>
+    /// <exception cref="PyTorchFormatException">The file is not a torch.save file (zip or legacy) holding a state dict.</exception>
+    public static IReadOnlyDictionary<string, Tensor> Read(string path, Func<string, bool> select, out IReadOnlyList<string> allKeys)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(select);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return Read(stream, path, select, out allKeys);
+    }
+
     /// <summary>Reads a state dict from <paramref name="stream"/> (seekable; left open); <paramref name="sourceName"/> names it in errors.</summary>
     /// <exception cref="PyTorchFormatException">The stream does not hold a torch.save file (zip or legacy) with a state dict.</exception>
-    public static IReadOnlyDictionary<string, Tensor> Read(Stream stream, string sourceName)
+    public static IReadOnlyDictionary<string, Tensor> Read(Stream stream, string sourceName) => Read(stream, sourceName, static _ => true, out _);
+
+    private static IReadOnlyDictionary<string, Tensor> Read(Stream stream, string sourceName, Func<string, bool> select, out IReadOnlyList<string> allKeys)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -66,7 +81,8 @@ public static class PyTorchCheckpoint
             throw new PyTorchFormatException(sourceName, e.Message, e);
         }
 
-        return Materialise(file, entries);
+        allKeys = [.. entries.Select(e => e.Key)];
+        return Materialise(file, [.. entries.Where(e => select(e.Key))]);
     }
 
     /// <summary>Copies the state dict in <paramref name="path"/> into <paramref name="module"/>'s parameters and buffers.</summary>
