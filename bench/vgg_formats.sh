@@ -7,7 +7,13 @@
 # to every run's command line (e.g. `--initial examples/chelsea.png`, which starts every run from the same RGB image).
 #
 # usage: bench/vgg_formats.sh DIRECTORY [FLAG ...]     (from the repository root, after a Release build)
+#        bench/vgg_formats.sh --report DIRECTORY         (the tables again, from the runs already in DIRECTORY/runs)
 set -eu
+report_only=false
+if [ "$1" = --report ]; then
+    report_only=true
+    shift
+fi
 dir=$1
 shift
 cli=src/NeuralStyle.Cli/bin/Release/net10.0/neural-style
@@ -17,13 +23,14 @@ rm -f "$runs/list.new"
 files="vgg19-shaped.big.mat vgg19-shaped.big.caffemodel vgg19-shaped-v1.big.caffemodel vgg19-shaped.big.pth
 vgg19-shaped-legacy.big.pth vgg19-shaped.big.safetensors vgg19-shaped.big.onnx"
 for f in $files; do
+    $report_only && break
     name=$(echo "$f" | sed 's/[^A-Za-z0-9]/_/g')
     /usr/bin/time -f "%e %M" -o "$runs/$name.time" "$cli" --content examples/chelsea.png \
         --styles examples/hubble_deep_field.jpg --output "$runs/$name.png" --network "$dir/$f" --recipe seed \
         --iterations 10 --print-iterations 1 --width 256 --seed 1 --overwrite "$@" > "$runs/$name.log" 2>&1
     echo "$f $runs/$name" >> "$runs/list.new"
 done
-mv "$runs/list.new" "$runs/list"
+$report_only || mv "$runs/list.new" "$runs/list"
 /usr/bin/python3 - "$runs/list" <<'PY'
 import json, os, sys
 
@@ -59,7 +66,9 @@ def worst(names_a, names_b):
                 continue
             for la, lb in zip(runs[a]['losses'], runs[b]['losses']):
                 for term in TERMS:
-                    d = abs(la[term] - lb[term]) / abs(lb[term])
+                    # a term that is 0 (the content loss at iteration 1 when starting from the content) is compared
+                    # with the total instead
+                    d = abs(la[term] - lb[term]) / abs(lb[term] if lb[term] != 0 else lb['total'])
                     if d > out.get(term, (-1,))[0]:
                         out[term] = (d, a, b, la['iteration'])
     return out

@@ -3,7 +3,8 @@
 
 Use Debian's Python (torch 1.13 and numpy; it has neither safetensors nor protobuf):
 
-    /usr/bin/python3 tools/make_vgg19_shaped_weights.py DIRECTORY
+    /usr/bin/python3 tools/make_vgg19_shaped_weights.py DIRECTORY                   # the load-cost files
+    /usr/bin/python3 tools/make_vgg19_shaped_weights.py --same-network DIRECTORY    # one network, six formats
 
 writes into DIRECTORY (never the repository: the files are about 548 MiB each, and end in .big.* so that
 .gitignore keeps them out):
@@ -24,10 +25,14 @@ The torch files and the safetensors file use torchvision's keys (features.N.weig
 shapes. The values are those of tools/make_vgg19_shaped_mat.py with the same seed: N(0, 1) * sqrt(2 / fan_in)
 float32 kernels and N(0, 1) * 0.01 biases from numpy's default_rng, drawn in the same order, then transposed from
 MatConvNet's H x W x Cin x Cout to Cout x Cin x H x W (fc6's 7 x 7 x 512 x 4096 to 4096 x 25088 in torch's
-flatten order C, H, W). So every format, the .mat included, holds the same 548 MiB of numbers.
+flatten order C, H, W). So by default every format, the .mat included, holds the same 548 MiB of numbers, each
+read in its own format's input convention (so not the same network: see --same-network).
 
---same-network makes the files describe ONE network, so that a style-transfer run gives the same losses with each
-(issue 13's "done means"; BENCHMARKS.md, "VGG-19 from every weight format"). The network is that of the .mat that
+--same-network makes the files describe ONE network (issue 13's "done means"; BENCHMARKS.md, "VGG-19 from every
+weight format", and bench/vgg_formats.sh, which runs the seed's command with each file): the seed's command gives
+bit-identical losses within a convention group, and from the same start image (--initial) losses within about 1e-4
+across the groups; from the seed's noise start they differ more, since that start is the mean pixel plus noise and
+the groups' mean pixels differ by half a level. The network is that of the .mat that
 make_vgg19_shaped_mat.py writes with the same seed (MatConvNet convention: RGB 0..255 minus the file's mean pixel
 M = [123.68, 116.779, 103.939]); each file holds it in its own format's input convention, changing conv1_1 only:
 
@@ -43,14 +48,14 @@ M = [123.68, 116.779, 103.939]); each file holds it in its own format's input co
   input `data` N x 3 x H x W with dynamic N, H, W;
 * vgg19-shaped.big.mat: make_vgg19_shaped_mat.py's current layout, written by its write_mat.
 
-So the directory then holds seven files (six formats) and takes about 3.3 GB; writing the .mat takes about a minute
-and 2.5 GB of memory more. Without --same-network the numbers are the same in every file whatever the convention
+So the directory then holds seven files (six formats) and takes about 3.3 GB; the run takes about 80 s and peaks at
+about 3 GB (the .mat's writer). Without --same-network the numbers are the same in every file whatever the convention
 (the load-cost benchmark's files), and no .onnx or .mat is written.
 
 Memory: the weights are held once (about 548 MiB; one layer's transposed copy at a time while they are drawn), and
 the safetensors and caffemodel writers stream each array from that one copy. The whole run peaks at about 1.1 GB
 (torch.save's own buffers) and takes about 15 s. The legacy torch.save file is not byte-for-byte reproducible (its
-storage keys are memory addresses); the other files are.
+storage keys are memory addresses), nor is the .mat's 116-byte header (its creation time); the other files are.
 """
 
 import argparse
@@ -133,12 +138,13 @@ def caffe_convention(layers):
 def write_onnx(path, layers):
     """torch.onnx.export of torchvision's vgg19().features (37 modules) with the layers' conv weights."""
     modules = []
-    for block, _, convs in BLOCKS:
-        for _ in range(convs):
+    for _, _, count in BLOCKS:
+        for _ in range(count):
             modules += [None, nn.ReLU(inplace=True)]
         modules.append(nn.MaxPool2d(2, 2))
-    convs = [(prefix, w, b) for _, prefix, w, b in layers if prefix.startswith('features')]
-    for prefix, weight, bias in convs:
+    for _, prefix, weight, bias in layers:
+        if not prefix.startswith('features'):
+            continue
         index = int(prefix.split('.')[1])
         conv = nn.Conv2d(weight.shape[1], weight.shape[0], 3, padding=1)
         with torch.no_grad():
