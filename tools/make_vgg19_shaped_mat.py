@@ -105,18 +105,12 @@ def classes():
 MEAN = np.array([123.68, 116.779, 103.939], dtype=np.float32)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--old-layout', action='store_true', help='beta16 layout, uncompressed')
-    parser.add_argument('--output', help='output path (default: vgg19-shaped[-old].big.mat)')
-    parser.add_argument('--seed', type=int, default=19)
-    args = parser.parse_args()
-    output = args.output or ('vgg19-shaped-old.big.mat' if args.old_layout else 'vgg19-shaped.big.mat')
-
+def write_mat(output, seed, old_layout=False):
+    """Writes the file; also called by make_vgg19_shaped_weights.py --same-network."""
     start = time.time()
-    rng = np.random.default_rng(args.seed)
+    rng = np.random.default_rng(seed)
     specs = layer_specs()
-    if args.old_layout:
+    if old_layout:
         average = np.empty((224, 224, 3), dtype=np.float32)
         average[:, :, :] = MEAN
         variables = {
@@ -140,6 +134,16 @@ def main():
     weights_bytes = sum(4 * (s[2] * s[2] * s[3] * s[4] + s[4]) for s in specs if s[0] == 'conv')
     print(f'{output}: {os.path.getsize(output) / 2**20:.0f} MiB ({weights_bytes / 2**20:.0f} MiB of weights, '
           f'{len(specs)} layers) in {time.time() - start:.0f} s')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--old-layout', action='store_true', help='beta16 layout, uncompressed')
+    parser.add_argument('--output', help='output path (default: vgg19-shaped[-old].big.mat)')
+    parser.add_argument('--seed', type=int, default=19)
+    args = parser.parse_args()
+    output = args.output or ('vgg19-shaped-old.big.mat' if args.old_layout else 'vgg19-shaped.big.mat')
+    write_mat(output, args.seed, args.old_layout)
 
 
 if __name__ == '__main__':

@@ -3,7 +3,8 @@
 
 Use Debian's Python (torch 1.13 and numpy; it has neither safetensors nor protobuf):
 
-    /usr/bin/python3 tools/make_vgg19_shaped_weights.py DIRECTORY
+    /usr/bin/python3 tools/make_vgg19_shaped_weights.py DIRECTORY                   # the load-cost files
+    /usr/bin/python3 tools/make_vgg19_shaped_weights.py --same-network DIRECTORY    # one network, six formats
 
 writes into DIRECTORY (never the repository: the files are about 548 MiB each, and end in .big.* so that
 .gitignore keeps them out):
@@ -24,12 +25,37 @@ The torch files and the safetensors file use torchvision's keys (features.N.weig
 shapes. The values are those of tools/make_vgg19_shaped_mat.py with the same seed: N(0, 1) * sqrt(2 / fan_in)
 float32 kernels and N(0, 1) * 0.01 biases from numpy's default_rng, drawn in the same order, then transposed from
 MatConvNet's H x W x Cin x Cout to Cout x Cin x H x W (fc6's 7 x 7 x 512 x 4096 to 4096 x 25088 in torch's
-flatten order C, H, W). So every format, the .mat included, holds the same 548 MiB of numbers.
+flatten order C, H, W). So by default every format, the .mat included, holds the same 548 MiB of numbers, each
+read in its own format's input convention (so not the same network: see --same-network).
+
+--same-network makes the files describe ONE network (issue 13's "done means"; BENCHMARKS.md, "VGG-19 from every
+weight format", and bench/vgg_formats.sh, which runs the seed's command with each file): the seed's command gives
+bit-identical losses within a convention group, and from the same start image (--initial) losses within about 1e-4
+across the groups; from the seed's noise start they differ more, since that start is the mean pixel plus noise and
+the groups' mean pixels differ by half a level. The network is that of the .mat that
+make_vgg19_shaped_mat.py writes with the same seed (MatConvNet convention: RGB 0..255 minus the file's mean pixel
+M = [123.68, 116.779, 103.939]); each file holds it in its own format's input convention, changing conv1_1 only:
+
+* the torchvision-keyed files (.pth zip, legacy .pth, safetensors) are read in torchvision's convention,
+  (RGB / 255 - mean) / std with mean (0.485, 0.456, 0.406), std (0.229, 0.224, 0.225): conv1_1 becomes
+  W_t[o,c,y,x] = W_m[o,c,y,x] * 255 * std[c], b_t[o] = b_m[o] - sum_{c,y,x} W_m[o,c,y,x] * (M[c] - 255 * mean[c])
+  (float64, stored float32), as tests/fixture-scripts/make_vgg_sources.py does; on an interior pixel this equals the
+  .mat's network, at the border the zero padding stands for the pixel 255 * mean instead of M (about half a level);
+* the two .caffemodel files are read in Caffe's convention (BGR 0..255 minus M reversed): conv1_1's input channels
+  are reversed (input 0 is blue);
+* vgg19-shaped.big.onnx: torch.onnx.export (opset 11, as make_vgg_sources.py) of the torchvision-layout
+  `features` (Conv 3x3 pad 1, Relu, MaxPool 2x2/2, pool5 included, 76 MiB: no classifier), torchvision convention,
+  input `data` N x 3 x H x W with dynamic N, H, W;
+* vgg19-shaped.big.mat: make_vgg19_shaped_mat.py's current layout, written by its write_mat.
+
+So the directory then holds seven files (six formats) and takes about 3.3 GB; the run takes about 80 s and peaks at
+about 3 GB (the .mat's writer). Without --same-network the numbers are the same in every file whatever the convention
+(the load-cost benchmark's files), and no .onnx or .mat is written.
 
 Memory: the weights are held once (about 548 MiB; one layer's transposed copy at a time while they are drawn), and
 the safetensors and caffemodel writers stream each array from that one copy. The whole run peaks at about 1.1 GB
 (torch.save's own buffers) and takes about 15 s. The legacy torch.save file is not byte-for-byte reproducible (its
-storage keys are memory addresses); the other files are.
+storage keys are memory addresses), nor is the .mat's 116-byte header (its creation time); the other files are.
 """
 
 import argparse
@@ -42,6 +68,10 @@ from collections import OrderedDict
 
 import numpy as np
 import torch
+import torch.nn as nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_vgg19_shaped_mat  # noqa: E402
 
 BLOCKS = [(1, 64, 2), (2, 128, 2), (3, 256, 4), (4, 512, 4), (5, 512, 4)]
 
@@ -75,6 +105,60 @@ def draw(seed):
             weight = weight.reshape(cout, cin * size * size)
         layers.append((caffe, prefix, weight, bias))
     return layers
+
+
+MAT_MEAN = np.array([123.68, 116.779, 103.939])  # make_vgg19_shaped_mat.MEAN, in float64
+TV_MEAN = np.array([0.485, 0.456, 0.406])
+TV_STD = np.array([0.229, 0.224, 0.225])
+
+
+def with_conv1_1(layers, weight, bias):
+    """The layer list with conv1_1's weight and bias replaced; the other layers' arrays are shared, not copied."""
+    caffe, prefix, _, _ = layers[0]
+    assert caffe == 'conv1_1'
+    return [(caffe, prefix, weight, bias)] + layers[1:]
+
+
+def torchvision_convention(layers):
+    """conv1_1 for input (RGB / 255 - mean) / std, equal to the .mat's on RGB - MAT_MEAN away from the border."""
+    _, _, weight, bias = layers[0]
+    w64 = weight.astype(np.float64)
+    shift = MAT_MEAN - 255.0 * TV_MEAN  # about (0.005, 0.499, 0.409)
+    wt = w64 * (255.0 * TV_STD)[None, :, None, None]
+    bt = bias.astype(np.float64) - np.einsum('ocyx,c->o', w64, shift)
+    return with_conv1_1(layers, wt.astype(np.float32), bt.astype(np.float32))
+
+
+def caffe_convention(layers):
+    """conv1_1 for input BGR - MAT_MEAN reversed: its input channels reversed."""
+    _, _, weight, bias = layers[0]
+    return with_conv1_1(layers, np.ascontiguousarray(weight[:, ::-1]), bias)
+
+
+def write_onnx(path, layers):
+    """torch.onnx.export of torchvision's vgg19().features (37 modules) with the layers' conv weights."""
+    modules = []
+    for _, _, count in BLOCKS:
+        for _ in range(count):
+            modules += [None, nn.ReLU(inplace=True)]
+        modules.append(nn.MaxPool2d(2, 2))
+    for _, prefix, weight, bias in layers:
+        if not prefix.startswith('features'):
+            continue
+        index = int(prefix.split('.')[1])
+        conv = nn.Conv2d(weight.shape[1], weight.shape[0], 3, padding=1)
+        with torch.no_grad():
+            conv.weight.copy_(torch.from_numpy(weight))
+            conv.bias.copy_(torch.from_numpy(bias))
+        modules[index] = conv
+    features = nn.Sequential(*modules)
+    net = nn.Sequential()
+    net.add_module('features', features)  # initializer names features.N.weight / .bias
+    net.eval()
+    torch.onnx.export(net, torch.zeros(1, 3, 32, 32), path, opset_version=11, input_names=['data'],
+                      output_names=['features'], do_constant_folding=True,
+                      dynamic_axes={'data': {0: 'batch', 2: 'height', 3: 'width'},
+                                    'features': {0: 'batch', 2: 'out_height', 3: 'out_width'}})
 
 
 def state_dict(layers):
@@ -171,6 +255,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('directory', help='where to write the files (outside the repository)')
     parser.add_argument('--seed', type=int, default=19)
+    parser.add_argument('--same-network', action='store_true',
+                        help='every file the same network as make_vgg19_shaped_mat.py\'s .mat, each in its own '
+                             'input convention; also writes the .onnx and the .mat')
     args = parser.parse_args()
     os.makedirs(args.directory, exist_ok=True)
     if sys.byteorder != 'little':
@@ -180,21 +267,28 @@ def main():
     layers = draw(args.seed)
     weights_bytes = sum(w.nbytes + b.nbytes for _, _, w, b in layers)
     print(f'{len(layers)} weight layers, {weights_bytes / 2**20:.0f} MiB of float32, drawn in {time.time() - start:.0f} s')
-    sd = state_dict(layers)
+    torch_layers, caffe_layers = layers, layers
+    if args.same_network:
+        torch_layers, caffe_layers = torchvision_convention(layers), caffe_convention(layers)
+    sd = state_dict(torch_layers)
     outputs = [
         ('vgg19-shaped.big.pth', lambda p: torch.save(sd, p)),
         ('vgg19-shaped-legacy.big.pth', lambda p: torch.save(sd, p, _use_new_zipfile_serialization=False)),
         ('vgg19-shaped.big.safetensors',
          lambda p: write_safetensors(p, {k: v.numpy() for k, v in sd.items()})),
-        ('vgg19-shaped.big.caffemodel', lambda p: write_caffemodel(p, layers, v1=False)),
-        ('vgg19-shaped-v1.big.caffemodel', lambda p: write_caffemodel(p, layers, v1=True)),
+        ('vgg19-shaped.big.caffemodel', lambda p: write_caffemodel(p, caffe_layers, v1=False)),
+        ('vgg19-shaped-v1.big.caffemodel', lambda p: write_caffemodel(p, caffe_layers, v1=True)),
     ]
+    if args.same_network:
+        outputs += [
+            ('vgg19-shaped.big.onnx', lambda p: write_onnx(p, torch_layers)),
+            ('vgg19-shaped.big.mat', lambda p: make_vgg19_shaped_mat.write_mat(p, args.seed)),
+        ]
     for name, write in outputs:
         path = os.path.join(args.directory, name)
         start = time.time()
         write(path)
         print(f'{path}: {os.path.getsize(path) / 2**20:.0f} MiB in {time.time() - start:.0f} s')
-
 
 if __name__ == '__main__':
     main()
