@@ -24,7 +24,8 @@ public static class VggWeightFile
                 IReadOnlyDictionary<string, Tensor> features = SafeTensorsFile.Read(path, VggStateDictLayout.IsFeatureKey);
                 return VggStateDictLayout.Read(path, features, "safetensors file", header.Metadata, header.Entries.Select(e => e.Name));
             case NetworkFormat.Caffe:
-                using (CaffeModel model = CaffeModelFile.Read(path))
+                // Only the convolutions' blobs are read: the classifier (fc6 alone is 392 MiB of VGG-19) is skipped.
+                using (CaffeModel model = CaffeModelFile.Read(path, layer => layer.StartsWith("conv", StringComparison.Ordinal)))
                 {
                     return VggStateDictLayout.Read(path, model.StateDict(), ".caffemodel" + (model.Name.Length > 0 ? $" '{model.Name}'" : ""));
                 }

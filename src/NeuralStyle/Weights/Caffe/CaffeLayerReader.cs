@@ -6,7 +6,13 @@ namespace NeuralStyle.Weights.Caffe;
 internal static class CaffeLayerReader
 {
     /// <summary>Reads the layer message that ends at <paramref name="end"/>; on failure the blobs read so far are freed.</summary>
-    public static CaffeLayer Read(CaffeWireReader wire, CaffeBlobReader blobReader, long end, string what, bool v1)
+    /// <param name="wire">The file's wire reader, positioned at the message's first field.</param>
+    /// <param name="blobReader">Decodes BlobProto messages.</param>
+    /// <param name="end">The message's end offset.</param>
+    /// <param name="what">The layer's description for messages until its name is read.</param>
+    /// <param name="v1">A V1LayerParameter (field numbers differ).</param>
+    /// <param name="keepBlobs">When given, the blobs of a layer whose name it refuses are skipped unread (Caffe writes a layer's name before its blobs).</param>
+    public static CaffeLayer Read(CaffeWireReader wire, CaffeBlobReader blobReader, long end, string what, bool v1, Func<string, bool>? keepBlobs = null)
     {
         // Field numbers differ between the versions: V2 name 1, type 2 (string), bottom 3, top 4, blobs 7;
         // V1 bottom 2, top 3, name 4, type 5 (enum), blobs 6.
@@ -45,7 +51,14 @@ internal static class CaffeLayerReader
                 {
                     string blob = $"{label}, blob {blobs.Count}";
                     wire.Expect(wireType, WireFormat.WireType.LengthDelimited, blob, at);
-                    blobs.Add(blobReader.Read(wire.ReadLength(end, blob), blob));
+                    if (keepBlobs is not null && name.Length > 0 && !keepBlobs(name))
+                    {
+                        wire.SkipField(end, field);
+                    }
+                    else
+                    {
+                        blobs.Add(blobReader.Read(wire.ReadLength(end, blob), blob));
+                    }
                 }
                 else
                 {

@@ -16,7 +16,11 @@ public static class CaffeModelFile
 {
     /// <summary>Reads every layer of <paramref name="path"/>, with its blobs as float32 tensors.</summary>
     /// <exception cref="CaffeFormatException">The file is not a Caffe NetParameter, is truncated or damaged, or holds no layer with blobs; the message names the file, the problem and its offset.</exception>
-    public static CaffeModel Read(string path)
+    public static CaffeModel Read(string path) => Read(path, null);
+
+    /// <summary>Reads every layer of <paramref name="path"/>, with the blobs of the layers <paramref name="keepBlobsOf"/> accepts (all when null); the others' blobs are skipped unread.</summary>
+    /// <exception cref="CaffeFormatException">The file is not a Caffe NetParameter, is truncated or damaged, or holds no layer with blobs; the message names the file, the problem and its offset.</exception>
+    public static CaffeModel Read(string path, Func<string, bool>? keepBlobsOf)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!BitConverter.IsLittleEndian)
@@ -30,8 +34,8 @@ public static class CaffeModelFile
         var layers = new List<CaffeLayer>();
         try
         {
-            string name = ReadNet(wire, layers);
-            if (!layers.Any(l => l.Blobs.Count > 0))
+            string name = ReadNet(wire, layers, keepBlobsOf);
+            if (keepBlobsOf is null && !layers.Any(l => l.Blobs.Count > 0))
             {
                 throw new CaffeFormatException(path, layers.Count == 0
                     ? "the file holds no Caffe layers (neither V1 'layers' nor V2 'layer' messages); it is not a .caffemodel"
@@ -56,7 +60,7 @@ public static class CaffeModelFile
         }
     }
 
-    private static string ReadNet(CaffeWireReader wire, List<CaffeLayer> layers)
+    private static string ReadNet(CaffeWireReader wire, List<CaffeLayer> layers, Func<string, bool>? keepBlobsOf)
     {
         using var blobs = new CaffeBlobReader(wire);
         long end = wire.FileLength;
@@ -73,7 +77,7 @@ public static class CaffeModelFile
                 case 2 or 100:
                     string what = field == 2 ? $"V1 layer #{layers.Count + 1}" : $"layer #{layers.Count + 1}";
                     wire.Expect(type, WireFormat.WireType.LengthDelimited, what, at);
-                    layers.Add(CaffeLayerReader.Read(wire, blobs, wire.ReadLength(end, what), what, v1: field == 2));
+                    layers.Add(CaffeLayerReader.Read(wire, blobs, wire.ReadLength(end, what), what, v1: field == 2, keepBlobsOf));
                     break;
                 default:
                     wire.SkipField(end, field);
