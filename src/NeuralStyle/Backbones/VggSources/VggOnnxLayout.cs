@@ -101,7 +101,7 @@ public static class VggOnnxLayout
             }
 
             VggChain.Check(model.SourceName, convolutions, name => found[convolutions.FindIndex(c => c.Name == name)].Weight.Name);
-            return new VggSource(convolutions, VggInputConvention.Torchvision, $"ONNX ({model.Producer}, opset {model.OpsetVersion}; torchvision's normalisation assumed)");
+            return new VggSource(convolutions, VggInputConvention.Torchvision, $"ONNX graph by {model.Producer}, opset {model.OpsetVersion}, which records no input convention: torchvision's is assumed");
         }
         catch
         {
