@@ -5,7 +5,10 @@
 # the tiny ones are test fixtures, read to show each reader's cost with (almost) no data: the "empty run" whose peak
 # is subtracted in the last columns (the first tiny file of each reader's format).
 #
-# usage: bench/weights_load_cost.sh DIRECTORY [ROUNDS]     (from the repository root, after a Release build)
+# With COLD=1 (root only) the page cache is dropped before every read, so the times include reading the disk: the
+# cold-cache load time of a first run after a reboot or on a file not read for a while.
+#
+# usage: [COLD=1] bench/weights_load_cost.sh DIRECTORY [ROUNDS]     (from the repository root, after a Release build)
 set -eu
 dir=$1
 rounds=${2:-3}
@@ -19,6 +22,10 @@ $dir/vgg19-shaped-old.big.mat"
 results=$(mktemp)
 for round in $(seq "$rounds"); do
     for f in $files; do
+        if [ "${COLD:-0}" = 1 ]; then
+            sync
+            echo 3 > /proc/sys/vm/drop_caches
+        fi
         $bench "$f" | sed -n "s|^RESULT |file=$f |p" >> "$results"
     done
 done
