@@ -17,6 +17,9 @@ internal sealed class JobConsole(TextWriter error, bool interactive)
             case JobStarted started:
                 error.WriteLine($"Network: {started.NetworkDescription} from {started.Backbone.Path} ({started.Backbone.Source})");
                 break;
+            case PrecisionChosen { Choice.Requested: not Transfer.ComputePrecision.Float32 } precision:
+                error.WriteLine($"Precision: {Transfer.PrecisionChoice.Name(precision.Choice.Used)} ({precision.Choice.Reason})");
+                break;
             case MemoryChecked memory:
                 string what = memory.Limited ? "allowed by --max-memory" : "available";
                 error.WriteLine($"Memory: estimated peak {memory.EstimatedBytes >> 20} MiB" + (memory.BudgetBytes is long a ? $" of {a >> 20} MiB {what}" : ""));
