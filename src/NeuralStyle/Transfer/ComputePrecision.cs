@@ -14,6 +14,6 @@ public enum ComputePrecision
     /// <summary>Convolutions, ReLU and pooling in bfloat16; features cast back to float32 before the losses. Refused where the CPU has no native bfloat16 or the start-up check fails.</summary>
     BFloat16,
 
-    /// <summary>bfloat16 where the backbone supports it, the CPU has native bfloat16 and the start-up check passes; float32 otherwise.</summary>
+    /// <summary>bfloat16 where the backbone supports it, the CPU has native bfloat16, the start-up check passes and bf16 convolutions measure faster than float32's; float32 otherwise.</summary>
     Auto,
 }

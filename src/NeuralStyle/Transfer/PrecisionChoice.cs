@@ -1,3 +1,4 @@
+using System.Globalization;
 using NeuralStyle.Runtime;
 
 namespace NeuralStyle.Transfer;
@@ -24,7 +25,8 @@ public sealed record PrecisionChoice(ComputePrecision Requested, ComputePrecisio
     /// <summary>Resolves <paramref name="requested"/> with the bfloat16 decision <paramref name="bf16"/> gives (a seam for tests: any CPU).</summary>
     /// <remarks>
     /// The backbone is asked first: a network without a bfloat16 path refuses an explicit bf16 as a usage error and
-    /// sends auto to float32 without running the check. Then the CPU and the start-up check decide.
+    /// sends auto to float32 without running the check. Then the CPU and the start-up check decide; auto also needs
+    /// bf16 measured faster than fp32 (<see cref="Bf16Decision.WorthIt"/>), an explicit bf16 does not.
     /// </remarks>
     /// <exception cref="ArgumentException">bfloat16 was asked explicitly and the backbone or the CPU cannot give it.</exception>
     public static PrecisionChoice Resolve(ComputePrecision requested, IFeatureNetwork network, Func<Bf16Decision> bf16)
@@ -50,6 +52,12 @@ public sealed record PrecisionChoice(ComputePrecision Requested, ComputePrecisio
             return requested == ComputePrecision.BFloat16
                 ? throw new ArgumentException($"--precision bf16 refused: {decision.Reason}; use --precision fp32 or auto")
                 : new PrecisionChoice(requested, ComputePrecision.Float32, $"auto chose fp32: {decision.Reason}");
+        }
+
+        // Native and right, but auto also wants it faster: on some CPUs bf16 convolutions are slower than fp32's.
+        if (requested == ComputePrecision.Auto && !decision.WorthIt)
+        {
+            return new PrecisionChoice(requested, ComputePrecision.Float32, string.Create(CultureInfo.InvariantCulture, $"auto chose fp32: bf16 is not faster here ({decision.Reason}; auto needs {Bf16Guard.AutoSpeedup:0.0}x)"));
         }
 
         return new PrecisionChoice(requested, ComputePrecision.BFloat16, $"{(requested == ComputePrecision.Auto ? "auto chose bf16" : "bf16 as asked")}: {decision.Reason}");

@@ -45,6 +45,8 @@ public class Bf16GuardTests(ITestOutputHelper log)
 
         Assert.True(decision.Usable, decision.Reason);
         Assert.Equal(Bf16Guard.Probes().Count, decision.Probes.Count);
+        Assert.InRange(decision.SpeedRatio, 0.05, 20);
+        Assert.Contains("as fast as fp32", decision.Reason, StringComparison.Ordinal);
         // The error is bfloat16's (8-bit significand: about 2^-9 per rounding), not float32's (1e-6): the probes really
         // computed in bfloat16, and with room below the tolerance.
         Assert.InRange(decision.WorstRelativeError, 1e-4, Bf16Guard.Tolerance / 2);

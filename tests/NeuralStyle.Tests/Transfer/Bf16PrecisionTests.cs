@@ -21,7 +21,9 @@ public class Bf16PrecisionTests(ITestOutputHelper log)
 
     private static readonly Bf16Decision Refused = new(false, "the CPU (Old Xeon) has neither avx512_bf16 nor amx_bf16", [], 0);
 
-    private static readonly Bf16Decision Passed = new(true, "avx512_bf16; all 6 bf16 convolution probes agree with float64", [], 0);
+    private static readonly Bf16Decision Passed = new(true, "avx512_bf16; all 6 bf16 convolution probes agree with float64", [], 0, SpeedRatio: 2.9);
+
+    private static readonly Bf16Decision Slower = new(true, "avx512_bf16; all 6 bf16 convolution probes agree with float64; a VGG-sized convolution runs 0.70x as fast as fp32", [], 0, SpeedRatio: 0.7);
 
     [Fact]
     public void Bf16_features_and_input_gradient_agree_with_fp32()
@@ -103,6 +105,16 @@ public class Bf16PrecisionTests(ITestOutputHelper log)
 
         Assert.Equal(ComputePrecision.BFloat16, PrecisionChoice.Resolve(ComputePrecision.Auto, network, () => Passed).Used);
         Assert.Equal(ComputePrecision.BFloat16, PrecisionChoice.Resolve(ComputePrecision.BFloat16, network, () => Passed).Used);
+    }
+
+    [Fact]
+    public void Auto_stays_fp32_where_bf16_is_right_but_not_faster_and_explicit_bf16_is_still_given()
+    {
+        using VggFeatureNetwork network = MatConvNetVgg.Load(Fixtures.TinyVgg("tiny-vgg-current.mat"), PoolingMode.Max, "relu1_1");
+        PrecisionChoice auto = PrecisionChoice.Resolve(ComputePrecision.Auto, network, () => Slower);
+        Assert.Equal(ComputePrecision.Float32, auto.Used);
+        Assert.Equal("auto chose fp32: bf16 is not faster here (avx512_bf16; all 6 bf16 convolution probes agree with float64; a VGG-sized convolution runs 0.70x as fast as fp32; auto needs 1.2x)", auto.Reason);
+        Assert.Equal(ComputePrecision.BFloat16, PrecisionChoice.Resolve(ComputePrecision.BFloat16, network, () => Slower).Used);
     }
 
     [Fact]
