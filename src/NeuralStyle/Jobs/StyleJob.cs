@@ -90,8 +90,7 @@ public static class StyleJob
         // same outputs left, whether this run resumes it or starts again.
         StaleTemporaryFiles.Remove(spec, context);
 
-        report(new JobStarted(network.Description, selection));
-        report(new PrecisionChosen(precision));
+        report(new JobStarted(network.Description, selection, precision));
         (int width, int height) = sizes.Content;
         int minSize = spec.MinSize ?? StyleRecipe.MinSizeFor(width, height);
         IReadOnlyList<ScaleStep> plan = MultiScaleSchedule.Plan(width, height, spec.Scales, minSize, settings.Iterations, spec.CoarseIterations);
