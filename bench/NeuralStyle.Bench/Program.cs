@@ -22,6 +22,8 @@ using TorchSharp;
 //            (wall time of each optimiser and schedule to reach the seed recipe's loss; see TimeToLoss.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- kernels [--threads 2] [--rounds 5] [--starts 7]
 //            (the kernel guard's start-up cost and each kernel configuration's speed; see KernelConfigurations.cs)
+//        dotnet run -c Release --project bench/NeuralStyle.Bench -- precision [--threads 2] [--sizes 256 512] [--rounds 3] [--timed 3]
+//            (issue 14: the bf16 engine path against fp32, speed and quality; see ReducedPrecision.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- quality [--pairs c:s ...] [--variant NAME "FLAGS" ...]
 //            (issue 12's picture-quality measures and contact sheets of the README's main command; see QualityBenchmark.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- measure [the quality options]
@@ -43,6 +45,11 @@ if (args.Length > 0 && args[0] == "sheet")
 if (args.Length > 0 && args[0] == "crop")
 {
     return CropEnlargement.Run(args);
+}
+
+if (args.Length > 0 && args[0] == "precision")
+{
+    return ReducedPrecision.Run(args);
 }
 
 if (args.Length > 0 && args[0] == "kernels")

@@ -16,6 +16,12 @@ internal sealed class JobConsole(TextWriter error, bool interactive)
         {
             case JobStarted started:
                 error.WriteLine($"Network: {started.NetworkDescription} from {started.Backbone.Path} ({started.Backbone.Source})");
+                // Only when something other than the seed's fp32 was asked: what was chosen and why.
+                if (started.Precision is { Requested: not Transfer.ComputePrecision.Float32 } precision)
+                {
+                    error.WriteLine($"Precision: {Transfer.PrecisionChoice.Name(precision.Used)} ({precision.Reason})");
+                }
+
                 break;
             case MemoryChecked memory:
                 string what = memory.Limited ? "allowed by --max-memory" : "available";

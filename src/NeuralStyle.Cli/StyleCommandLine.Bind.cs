@@ -89,6 +89,9 @@ internal sealed partial class StyleCommandLine
             AverageDecay = Pick(_average, r => r.Settings.AverageDecay),
             LbfgsHistory = Pick(_lbfgsHistory, r => r.Settings.LbfgsHistory),
             LbfgsStrongWolfe = Pick(_lbfgsLineSearch, r => r.Settings.LbfgsStrongWolfe),
+            Precision = result.GetResult(_precision) is { Implicit: false } || was is null
+                ? result.GetValue(_precision) switch { "bf16" => ComputePrecision.BFloat16, "auto" => ComputePrecision.Auto, _ => ComputePrecision.Float32 }
+                : was.Precision,
             StyleLoss = result.GetResult(_styleLoss) is { Implicit: false } || was is null ? StyleFlagValues.StyleLossOf(result.GetValue(_styleLoss)) : was.StyleLoss,
         };
         LossWeightChoice weights = Weights(result, resumed, optimizer);

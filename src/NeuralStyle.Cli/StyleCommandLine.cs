@@ -56,6 +56,7 @@ internal sealed partial class StyleCommandLine
     private readonly Option<int?> _minSize = Optional<int?>("--min-size", "long side of the coarsest scale in pixels; sizes grow geometrically to the output size (default: a quarter of the output's long side, at least 64)", "PX");
     private readonly Option<int?> _maxMemory = Optional<int?>("--max-memory", "refuse to start when the estimated peak memory exceeds this many MiB (default: the memory available now)", "MIB");
     private readonly Option<long?> _maxPixels = Optional<long?>("--max-pixels", string.Create(CultureInfo.InvariantCulture, $"refuse input images with more pixels than this, before decoding them: a guard against decompression bombs (default: {ImageLimits.DefaultMaxPixels}, where Pillow refuses)"), "N");
+    private readonly Option<string> _precision = WithDefault("--precision", "the VGG backbone's arithmetic: fp32, bf16 (convolutions in bfloat16, losses and optimiser in float32; needs a CPU with AVX512_BF16 or AMX-BF16 and passes a start-up check against float64) or auto (bf16 where allowed, else fp32)", "PRECISION", "fp32");
     private readonly Option<string?> _smoothing = Optional<string?>("--smoothing", "activation smoothing before the losses: swag or none (default: none for VGG, swag for other backbones)", "SMOOTHING");
 
     /// <summary>The options; with <paramref name="resuming"/> (--resume) the content, styles and output come from the recorded run, so none is required.</summary>
@@ -70,6 +71,7 @@ internal sealed partial class StyleCommandLine
         OneOf(_colorTransfer, "none", "histogram", "histogram-sqrt");
         OneOf(_optimizer, "adam", "lbfgs");
         OneOf(_recipe, "ours", "seed");
+        OneOf(_precision, "fp32", "bf16", "auto");
         OneOf(_parameterization, "pixel", "fourier", "pyramid");
         OneOf(_decorrelateColors, "on", "off");
         Root = new RootCommand("Neural style transfer (Gatys et al.): paints the content image in the style of the style images.");
@@ -80,7 +82,7 @@ internal sealed partial class StyleCommandLine
             _beta1, _beta2, _epsilon, _initial, _initialNoiseblend, _preserveColors, _pooling, _printIterations,
             _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _maxPixels, _styleLoss, _colorTransfer, _luminanceOnly, _recipe, _optimizer,
             _lbfgsHistory, _lbfgsLineSearch, _average, _resume, _scales, _coarseIterations, _minSize,
-            _parameterization, _decorrelateColors, _jitter, _scaleRange, _rotation,
+            _parameterization, _decorrelateColors, _jitter, _scaleRange, _rotation, _precision,
         })
         {
             Root.Options.Add(option);

@@ -9,13 +9,16 @@ namespace NeuralStyle.Backbones;
 /// <remarks>
 /// Convolutions use TensorFlow's SAME padding and pooling is 2x2/2 with SAME padding (ceil mode: on odd sizes the
 /// last window covers one row or column), exactly like the seed. Weights never require gradients, so back-propagation
-/// computes the gradient with respect to the input only.
+/// computes the gradient with respect to the input only. In bfloat16 (<see cref="ComputePrecision.BFloat16"/>) the
+/// input is cast to bfloat16, every layer runs on bfloat16 copies of the weights (made on first use, half the size),
+/// and each tapped feature is cast back to float32, so Gram matrices and losses stay float32.
 /// </remarks>
 public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
 {
     private readonly List<VggLayer> _layers;
     private readonly Dictionary<string, int> _index;
     private readonly string _origin;
+    private Dictionary<string, (Tensor Weight, Tensor Bias)>? _bf16;
 
     /// <summary>Builds the network from its layers in order.</summary>
     /// <param name="layers">The layers, in order; the network owns their tensors.</param>
@@ -82,6 +85,7 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
         {
             _layers[i].Weight?.Dispose();
             _layers[i].Bias?.Dispose();
+            DisposeBFloat16(_layers[i].Name);
             _index.Remove(_layers[i].Name);
         }
 
@@ -89,24 +93,37 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
     }
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, Tensor> Extract(Tensor input, IReadOnlyCollection<string> layers)
+    public bool ComputesInBFloat16 => true;
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, Tensor> Extract(Tensor input, IReadOnlyCollection<string> layers) => Extract(input, layers, ComputePrecision.Float32);
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, Tensor> Extract(Tensor input, IReadOnlyCollection<string> layers, ComputePrecision precision)
     {
+        if (precision == ComputePrecision.Auto)
+        {
+            throw new ArgumentException("resolve the precision first (auto is a request, not an arithmetic)", nameof(precision));
+        }
+
+        bool bf16 = precision == ComputePrecision.BFloat16;
         int deepest = layers.Count == 0 ? -1 : layers.Max(IndexOf);
         var wanted = new HashSet<string>(layers, StringComparer.Ordinal);
         var outputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        Tensor current = input;
+        Tensor current = bf16 ? input.to(ScalarType.BFloat16) : input;
         for (int i = 0; i <= deepest; i++)
         {
             VggLayer layer = _layers[i];
             current = layer.Kind switch
             {
+                VggLayerKind.Convolution when bf16 => Convolve(current, BFloat16Weights(layer).Weight, BFloat16Weights(layer).Bias),
                 VggLayerKind.Convolution => Convolve(current, layer.Weight!, layer.Bias!),
                 VggLayerKind.Relu => nn.functional.relu(current),
                 _ => Pool(current),
             };
             if (wanted.Contains(layer.Name))
             {
-                outputs[layer.Name] = current;
+                outputs[layer.Name] = bf16 ? current.to(ScalarType.Float32) : current;
             }
         }
 
@@ -126,9 +143,36 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
         {
             layer.Weight?.Dispose();
             layer.Bias?.Dispose();
+            DisposeBFloat16(layer.Name);
         }
 
         _layers.Clear();
+    }
+
+    // The bfloat16 copy of a convolution's weights, made once (outside any dispose scope: the network owns it).
+    private (Tensor Weight, Tensor Bias) BFloat16Weights(VggLayer layer)
+    {
+        _bf16 ??= new Dictionary<string, (Tensor, Tensor)>(StringComparer.Ordinal);
+        if (!_bf16.TryGetValue(layer.Name, out (Tensor Weight, Tensor Bias) copy))
+        {
+            using (no_grad())
+            {
+                copy = (layer.Weight!.to(ScalarType.BFloat16).DetachFromDisposeScope(), layer.Bias!.to(ScalarType.BFloat16).DetachFromDisposeScope());
+            }
+
+            _bf16[layer.Name] = copy;
+        }
+
+        return copy;
+    }
+
+    private void DisposeBFloat16(string layer)
+    {
+        if (_bf16 is not null && _bf16.Remove(layer, out (Tensor Weight, Tensor Bias) copy))
+        {
+            copy.Weight.Dispose();
+            copy.Bias.Dispose();
+        }
     }
 
     private static Tensor Convolve(Tensor x, Tensor weight, Tensor bias)

@@ -7,8 +7,8 @@ namespace NeuralStyle.Jobs;
 /// <summary>What <see cref="StyleJob.Run"/> reports, in order; front ends (console, web view, job queue) render these.</summary>
 public abstract record JobEvent;
 
-/// <summary>The backbone is loaded: what it is and where it came from.</summary>
-public sealed record JobStarted(string NetworkDescription, BackboneSelection Backbone) : JobEvent;
+/// <summary>The backbone is loaded: what it is, where it came from, and what it computes in (<c>--precision</c> resolved, and why).</summary>
+public sealed record JobStarted(string NetworkDescription, BackboneSelection Backbone, PrecisionChoice? Precision = null) : JobEvent;
 
 /// <summary>The memory estimate, before the first iteration (<paramref name="Limited"/>: the budget is the spec's limit, not what the system has free).</summary>
 public sealed record MemoryChecked(long EstimatedBytes, long? BudgetBytes, bool Limited) : JobEvent;

@@ -7,7 +7,7 @@ namespace NeuralStyle.Jobs;
 /// <summary>The run manifest a job starts with: its request, every option as resolved, the network, the libraries and the kernels.</summary>
 internal static class JobRecord
 {
-    public static RunManifest Create(StyleJobSpec spec, JobContext context, DateTimeOffset started, int minSize, StyleTransferSettings settings, IFeatureNetwork network, BackboneSelection selection, string networkSha256) => new()
+    public static RunManifest Create(StyleJobSpec spec, JobContext context, DateTimeOffset started, int minSize, StyleTransferSettings settings, PrecisionChoice precision, IFeatureNetwork network, BackboneSelection selection, string networkSha256) => new()
     {
         ToolVersion = ManifestRecorder.Version(typeof(StyleJob).Assembly),
         Arguments = context.Arguments,
@@ -31,6 +31,7 @@ internal static class JobRecord
             Pooling = spec.Pooling.ToString().ToLowerInvariant(),
             spec.Overwrite,
             Threads = TorchSharp.torch.get_num_threads(),
+            Precision = new { Requested = PrecisionChoice.Name(precision.Requested), Used = PrecisionChoice.Name(precision.Used), precision.Reason },
             Settings = Describe(settings, network),
         },
         Spec = spec,
@@ -63,6 +64,7 @@ internal static class JobRecord
         settings.CheckpointIterations,
         settings.InitialNoiseBlend,
         settings.Seed,
+        Precision = PrecisionChoice.Name(settings.Precision),
         ContentLayers = settings.ContentLayerWeights(network.Defaults),
         StyleLayers = settings.StyleLayerWeights(network.Defaults),
         Smoothing = (settings.Smoothing ?? network.Defaults.Smoothing).ToString().ToLowerInvariant(),

@@ -13,7 +13,8 @@ namespace NeuralStyle.Jobs;
 /// <remarks>
 /// Must match: everything that defines the objective (content and style files by SHA-256, style scales, colour
 /// transfer, luminance-only, pooling, layers and their weights, loss weights, style loss, smoothing, blend weights,
-/// the image's parameterisation, colour decorrelation and transforms):
+/// the image's parameterisation, colour decorrelation and transforms, the precision as resolved: bf16's losses differ
+/// from fp32's by about a percent, enough to keep the wrong best picture):
 /// the state's best image and best loss are values of that objective, and a run that changed it would compare new
 /// losses with the old best and could keep the wrong picture. And everything that shaped the optimiser's saved state
 /// (the optimiser; Adam's betas and epsilon, which its moments and bias correction were built with; L-BFGS's history
@@ -71,6 +72,7 @@ internal static class ResumeCheck
             ["--smoothing"] = (settings.Smoothing ?? defaults.Smoothing).ToString().ToLowerInvariant(),
             ["--optimizer"] = settings.Optimizer.ToString().ToLowerInvariant(),
             ["--average"] = settings.AverageDecay is double decay ? Number(decay) : "off",
+            ["--precision"] = PrecisionChoice.Name(settings.Precision),
         };
         if (selection.ZooModel is string model)
         {
@@ -123,6 +125,7 @@ internal static class ResumeCheck
         ["--jitter"] = "0",
         ["--scale-range"] = "1 1",
         ["--rotation"] = "0",
+        ["--precision"] = "fp32",
     };
 
     // 16 hex digits (64 bits) tell files apart well enough for a message and for the input files' entries; the

@@ -76,6 +76,10 @@ public static class StyleJob
         // The picture settings are recorded resolved (in the manifest's spec too): a resume keeps what this run used.
         spec = spec.WithPictureResolved(network.Defaults.EffectivePicture);
         StyleTransferSettings settings = spec.Weights.ApplyTo(spec.Settings, network.Defaults.EffectiveWeights);
+        // Resolved once, before the resume check (a bf16 state continues only in bf16) and recorded resolved; the
+        // transfers of every scale resolve the same way (the bf16 check runs once per process).
+        PrecisionChoice precision = ResolvePrecision(settings, network);
+        settings = settings with { Precision = precision.Used };
         TransferStateOrigin origin = ResumeCheck.OriginOf(networkSha256, selection, spec, settings, network.Defaults, sizes.Content);
         if (resume is not null)
         {
@@ -86,7 +90,7 @@ public static class StyleJob
         // same outputs left, whether this run resumes it or starts again.
         StaleTemporaryFiles.Remove(spec, context);
 
-        report(new JobStarted(network.Description, selection));
+        report(new JobStarted(network.Description, selection, precision));
         (int width, int height) = sizes.Content;
         int minSize = spec.MinSize ?? StyleRecipe.MinSizeFor(width, height);
         IReadOnlyList<ScaleStep> plan = MultiScaleSchedule.Plan(width, height, spec.Scales, minSize, settings.Iterations, spec.CoarseIterations);
@@ -101,7 +105,7 @@ public static class StyleJob
         JobOutputs.CheckSpace(spec, settings, width, height);
         JobInputs inputs = JobInputs.Read(spec, limits);
         string manifestPath = JobOutputs.ManifestFor(spec);
-        var manifest = new ManifestRecorder(manifestPath, JobRecord.Create(spec, context, started, minSize, settings, network, selection, networkSha256), origin);
+        var manifest = new ManifestRecorder(manifestPath, JobRecord.Create(spec, context, started, minSize, settings, precision, network, selection, networkSha256), origin);
 
         try
         {
@@ -167,6 +171,18 @@ public static class StyleJob
         finally
         {
             produced.State?.Dispose();
+        }
+    }
+
+    private static PrecisionChoice ResolvePrecision(StyleTransferSettings settings, IFeatureNetwork network)
+    {
+        try
+        {
+            return PrecisionChoice.Resolve(settings.Precision, network);
+        }
+        catch (ArgumentException e)
+        {
+            throw new JobSpecException(e.Message, e);
         }
     }
 

@@ -9,8 +9,8 @@ namespace NeuralStyle.Runtime;
 /// the switch is read back, and the probes are run again on LibTorch's own kernels.
 /// </summary>
 /// <remarks>
-/// Any later fast path (lower precision, other backends) must be added here as another configuration that the
-/// probes have to pass before it is used.
+/// Any later fast path (lower precision, other backends) must pass probes against float64 before it is used: the
+/// bfloat16 path has its own check, <see cref="Bf16Guard"/>, run in the configuration chosen here.
 /// </remarks>
 public static class KernelGuard
 {

@@ -45,7 +45,7 @@ internal sealed class GatysObjective : IDisposable
                 _contentInput = input.detach().clone().MoveToOuterDisposeScope();
             }
 
-            IReadOnlyDictionary<string, Tensor> features = Features(network, input, _smoothing == FeatureSmoothing.Swag ? _layers : [.. _contentLayers.Select(c => c.Layer)]);
+            IReadOnlyDictionary<string, Tensor> features = Features(network, settings.Precision, input, _smoothing == FeatureSmoothing.Swag ? _layers : [.. _contentLayers.Select(c => c.Layer)]);
             if (_smoothing == FeatureSmoothing.Swag)
             {
                 foreach (string layer in _layers)
@@ -65,7 +65,7 @@ internal sealed class GatysObjective : IDisposable
         {
             using var scope = NewDisposeScope();
             Tensor input = ImageTensors.Preprocess(style, pixels);
-            IReadOnlyDictionary<string, Tensor> features = Features(network, input, [.. _styleLayers.Select(s => s.Layer)]);
+            IReadOnlyDictionary<string, Tensor> features = Features(network, settings.Precision, input, [.. _styleLayers.Select(s => s.Layer)]);
             var targets = new Dictionary<string, IStyleTarget>(StringComparer.Ordinal);
             foreach (LayerWeight layer in _styleLayers)
             {
@@ -78,9 +78,9 @@ internal sealed class GatysObjective : IDisposable
 
     // The targets' features, which must be floating-point: a layer of another type (an ONNX comparison's Bool output)
     // would reach LibTorch's matrix product, which aborts the process on it instead of raising an error.
-    private static IReadOnlyDictionary<string, Tensor> Features(IFeatureNetwork network, Tensor input, IReadOnlyCollection<string> layers)
+    private static IReadOnlyDictionary<string, Tensor> Features(IFeatureNetwork network, ComputePrecision precision, Tensor input, IReadOnlyCollection<string> layers)
     {
-        IReadOnlyDictionary<string, Tensor> features = network.Extract(input, layers);
+        IReadOnlyDictionary<string, Tensor> features = network.Extract(input, layers, precision);
         foreach ((string layer, Tensor value) in features)
         {
             if (!value.is_floating_point())
@@ -98,7 +98,7 @@ internal sealed class GatysObjective : IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         Tensor input = transform.Apply(_contentInput ?? throw new InvalidOperationException("the objective was built without transforms"));
-        IReadOnlyDictionary<string, Tensor> features = Features(_network, input, [.. _contentLayers.Select(c => c.Layer)]);
+        IReadOnlyDictionary<string, Tensor> features = Features(_network, _settings.Precision, input, [.. _contentLayers.Select(c => c.Layer)]);
         var targets = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (LayerWeight target in _contentLayers)
         {
@@ -117,7 +117,7 @@ internal sealed class GatysObjective : IDisposable
     {
         Tensor seen = transformed is null ? x : transformed.Transform.Apply(x);
         IReadOnlyDictionary<string, Tensor> contentTargets = transformed?.Targets ?? _contentTargets;
-        Dictionary<string, Tensor> features = _network.Extract(seen, _layers).ToDictionary(f => f.Key, f => Smooth(f.Key, f.Value), StringComparer.Ordinal);
+        Dictionary<string, Tensor> features = _network.Extract(seen, _layers, _settings.Precision).ToDictionary(f => f.Key, f => Smooth(f.Key, f.Value), StringComparer.Ordinal);
 
         Tensor content = zeros(1, ScalarType.Float32).squeeze();
         foreach ((string layer, double weight) in _contentLayers.Select(c => (c.Layer, c.Weight)))

@@ -29,6 +29,18 @@ public interface IFeatureNetwork
     /// <remarks>Evaluation stops after the deepest requested layer.</remarks>
     IReadOnlyDictionary<string, torch.Tensor> Extract(torch.Tensor input, IReadOnlyCollection<string> layers);
 
+    /// <summary>Whether <see cref="Extract(torch.Tensor, IReadOnlyCollection{string}, ComputePrecision)"/> can compute in bfloat16 (VGG only, for now).</summary>
+    bool ComputesInBFloat16 => false;
+
+    /// <summary>
+    /// <see cref="Extract(torch.Tensor, IReadOnlyCollection{string})"/> in <paramref name="precision"/> (resolved: float32
+    /// or bfloat16); the features returned are float32 either way, and the gradient reaches the float32 input.
+    /// </summary>
+    IReadOnlyDictionary<string, torch.Tensor> Extract(torch.Tensor input, IReadOnlyCollection<string> layers, ComputePrecision precision) =>
+        precision == ComputePrecision.Float32
+            ? Extract(input, layers)
+            : throw new ArgumentException($"{Description} computes in float32 only (asked: {precision})", nameof(precision));
+
     /// <summary>The name in <see cref="LayerNames"/> that <paramref name="layer"/> stands for (backbones with aliases map them).</summary>
     string CanonicalName(string layer) => layer;
 }

@@ -21,14 +21,22 @@ public sealed class StyleTransfer
     /// <remarks>
     /// Without a seed the transfer draws one: every random number of a run (initial noise, sliced directions) comes
     /// from generators of its own, never from LibTorch's global one, so runs in one process do not disturb each other.
+    /// The precision is resolved here (<see cref="PrecisionChoice.Resolve(ComputePrecision, IFeatureNetwork)"/>): bf16
+    /// only after the start-up check of bf16 convolutions against float64 has passed.
     /// </remarks>
+    /// <exception cref="ArgumentException">A setting makes no sense, or bf16 was asked and cannot be had.</exception>
     public StyleTransfer(IFeatureNetwork network, StyleTransferSettings settings)
     {
         settings.Validate();
         TorchRuntime.EnsureInitialized();
         _network = network;
+        Precision = PrecisionChoice.Resolve(settings.Precision, network);
+        settings = settings with { Precision = Precision.Used };
         _settings = settings.Seed is null ? settings with { Seed = NewSeed() } : settings;
     }
+
+    /// <summary>What this transfer computes in, and why.</summary>
+    public PrecisionChoice Precision { get; }
 
     /// <summary>The seed this run uses (the one given, or the one it drew).</summary>
     public long Seed => _settings.Seed!.Value;

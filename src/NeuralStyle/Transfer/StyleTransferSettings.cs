@@ -88,6 +88,9 @@ public sealed record StyleTransferSettings
     /// <summary>Random jitter, scale and rotation of the image before the network at every iteration; none by default (the seed).</summary>
     public Robustness.TransformRobustness Robustness { get; init; } = NeuralStyle.Transfer.Robustness.TransformRobustness.None;
 
+    /// <summary>The backbone's arithmetic: float32 (the seed), bfloat16 where allowed, or auto (see <see cref="PrecisionChoice"/>); the losses and the optimiser stay float32.</summary>
+    public ComputePrecision Precision { get; init; } = ComputePrecision.Float32;
+
     /// <summary>Content layers and their weights before <see cref="ContentWeight"/>.</summary>
     /// <remarks>Without an explicit list: the backbone's main content layer, blended with its second one (the seed's relu4_2 / relu5_2).</remarks>
     public IReadOnlyList<LayerWeight> ContentLayerWeights(BackboneDefaults defaults)
