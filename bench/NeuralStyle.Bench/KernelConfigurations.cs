@@ -89,7 +89,7 @@ internal static class KernelConfigurations
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"start-up over {starts} fresh processes: guard {Median(guard):0} ms (min {guard.Min():0}, max {guard.Max():0}); LibTorch initialisation including the guard {Median(total):0} ms"));
+            $"start-up over {starts} fresh processes: guard {BenchData.Median(guard):0} ms (min {guard.Min():0}, max {guard.Max():0}); LibTorch initialisation including the guard {BenchData.Median(total):0} ms"));
     }
 
     // Alternates the configurations round by round so that a drift in the machine's speed hits both alike.
@@ -105,12 +105,12 @@ internal static class KernelConfigurations
             off.Add(measure());
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {Median(on):0.000} | {Median(off):0.000} | {Median(off) / Median(on):0.00} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {BenchData.Median(on):0.000} | {BenchData.Median(off):0.000} | {BenchData.Median(off) / BenchData.Median(on):0.00} |"));
     }
 
     private static Func<double> StyleIteration(IFeatureNetwork network, int size, StyleTransferSettings settings)
     {
-        RgbImage content = Random(size, 1), style = Random(size, 2);
+        RgbImage content = BenchData.RandomImage(size, 1), style = BenchData.RandomImage(size, 2);
         return () =>
         {
             var transfer = new StyleTransfer(network, settings with { Iterations = 4, InitialNoiseBlend = 1, Seed = 3 });
@@ -147,23 +147,5 @@ internal static class KernelConfigurations
 
             return clock.Elapsed.TotalSeconds / 3;
         };
-    }
-
-    private static RgbImage Random(int size, int seed)
-    {
-        var random = new Random(seed);
-        float[] pixels = new float[size * size * 3];
-        for (int i = 0; i < pixels.Length; i++)
-        {
-            pixels[i] = (float)(random.NextDouble() * 255);
-        }
-
-        return new RgbImage(size, size, pixels);
-    }
-
-    private static double Median(List<double> values)
-    {
-        double[] sorted = [.. values.Order()];
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

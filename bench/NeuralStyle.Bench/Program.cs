@@ -137,9 +137,9 @@ foreach (int size in sizes)
         }
     }
 
-    double mo = Median(ours);
-    string mt = withPytorch ? Median(theirs).ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
-    string ratio = withPytorch ? (Median(theirs) / mo).ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
+    double mo = BenchData.Median(ours);
+    string mt = withPytorch ? BenchData.Median(theirs).ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
+    string ratio = withPytorch ? (BenchData.Median(theirs) / mo).ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
     Console.WriteLine($"| {size}x{size} | {mo.ToString("0.000", CultureInfo.InvariantCulture)} | {mt} | {ratio} |");
 }
 
@@ -148,8 +148,8 @@ return 0;
 static List<double> MeasureOurs(int size, int iterations, int warmup)
 {
     using VggFeatureNetwork network = RandomVgg19.Create("relu5_1");
-    RgbImage content = RandomImage(size, 1);
-    RgbImage style = RandomImage(size, 2);
+    RgbImage content = BenchData.RandomImage(size, 1);
+    RgbImage style = BenchData.RandomImage(size, 2);
     var settings = new StyleTransferSettings { Iterations = iterations + warmup, InitialNoiseBlend = 1, Seed = 3 };
     var transfer = new StyleTransfer(network, settings);
     var starts = new List<TimeSpan>();
@@ -208,23 +208,4 @@ static List<double> ExtractSamples(JsonElement root, int size)
     }
 
     throw new InvalidDataException($"no samples for size {size} in the PyTorch output");
-}
-
-static RgbImage RandomImage(int size, int seed)
-{
-    var random = new Random(seed);
-    var pixels = new float[size * size * 3];
-    for (int i = 0; i < pixels.Length; i++)
-    {
-        pixels[i] = (float)(random.NextDouble() * 255);
-    }
-
-    return new RgbImage(size, size, pixels);
-}
-
-static double Median(List<double> values)
-{
-    var sorted = values.OrderBy(v => v).ToList();
-    int n = sorted.Count;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
 }

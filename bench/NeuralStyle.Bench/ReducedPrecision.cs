@@ -66,7 +66,7 @@ internal static class ReducedPrecision
         Console.WriteLine("|---|---|---|---|");
         foreach (int size in sizes)
         {
-            RgbImage content = Noise(size, 1), style = Noise(size, 2);
+            RgbImage content = BenchData.RandomImage(size, 1), style = BenchData.RandomImage(size, 2);
             var times = new Dictionary<ComputePrecision, List<double>> { [ComputePrecision.Float32] = [], [ComputePrecision.BFloat16] = [] };
             for (int r = 0; r < rounds; r++)
             {
@@ -76,7 +76,7 @@ internal static class ReducedPrecision
                 }
             }
 
-            double fp32 = Median(times[ComputePrecision.Float32]), half = Median(times[ComputePrecision.BFloat16]);
+            double fp32 = BenchData.Median(times[ComputePrecision.Float32]), half = BenchData.Median(times[ComputePrecision.BFloat16]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {size}x{size} | {fp32:0.000} | {half:0.000} | {fp32 / half:0.00} |"));
         }
 
@@ -134,23 +134,5 @@ internal static class ReducedPrecision
     {
         var once = settings with { Iterations = 1, PrintIterations = 1, InitialNoiseBlend = 0, Precision = ComputePrecision.Float32 };
         return new StyleTransfer(network, once).Stylize(content, [style], image).OfType<LossesEvaluated>().First().Losses.Total;
-    }
-
-    private static RgbImage Noise(int size, int seed)
-    {
-        var random = new Random(seed);
-        float[] pixels = new float[size * size * 3];
-        for (int i = 0; i < pixels.Length; i++)
-        {
-            pixels[i] = (float)(random.NextDouble() * 255);
-        }
-
-        return new RgbImage(size, size, pixels);
-    }
-
-    private static double Median(List<double> values)
-    {
-        double[] sorted = [.. values.Order()];
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }
