@@ -11,4 +11,14 @@ public sealed record VggConvolution(int Block, int Index, Tensor Weight, Tensor 
 {
     /// <summary>The layer's name in the seed's scheme (conv1_1 .. conv5_4).</summary>
     public string Name => $"conv{Block}_{Index}";
+
+    /// <summary>Frees the weights and biases of <paramref name="convolutions"/> (what a reader took before it failed).</summary>
+    public static void DisposeAll(IEnumerable<VggConvolution> convolutions)
+    {
+        foreach (VggConvolution c in convolutions)
+        {
+            c.Weight.Dispose();
+            c.Bias.Dispose();
+        }
+    }
 }

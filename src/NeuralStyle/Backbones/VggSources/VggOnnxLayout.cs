@@ -105,11 +105,7 @@ public static class VggOnnxLayout
         }
         catch
         {
-            foreach (VggConvolution c in convolutions)
-            {
-                c.Weight.Dispose();
-                c.Bias.Dispose();
-            }
+            VggConvolution.DisposeAll(convolutions);
 
             throw;
         }

@@ -115,11 +115,7 @@ public sealed class VggSource : IDisposable
     /// <summary>Frees the tensors.</summary>
     public void Dispose()
     {
-        foreach (VggConvolution c in Convolutions)
-        {
-            c.Weight.Dispose();
-            c.Bias.Dispose();
-        }
+        VggConvolution.DisposeAll(Convolutions);
     }
 
     private Tensor FoldInput(Tensor weight)

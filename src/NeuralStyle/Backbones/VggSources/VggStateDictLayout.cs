@@ -71,11 +71,7 @@ public static partial class VggStateDictLayout
         }
         catch
         {
-            foreach (VggConvolution c in taken)
-            {
-                c.Weight.Dispose();
-                c.Bias.Dispose();
-            }
+            VggConvolution.DisposeAll(taken);
 
             throw;
         }

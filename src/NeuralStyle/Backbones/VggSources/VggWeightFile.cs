@@ -61,11 +61,7 @@ public static class VggWeightFile
         }
         catch
         {
-            foreach (VggConvolution c in convolutions)
-            {
-                c.Weight.Dispose();
-                c.Bias.Dispose();
-            }
+            VggConvolution.DisposeAll(convolutions);
 
             throw;
         }
