@@ -64,7 +64,7 @@ public sealed record BackboneSelection(string Path, string Source, BackboneOrigi
 
         if (BundledResNet18.IsAvailable)
         {
-            return new BackboneSelection(BundledResNet18.DefaultPath, $"bundled with neural-style; put {DefaultNetwork} in the working directory or pass --network to use VGG-19", BackboneOrigin.Bundled);
+            return new BackboneSelection(BundledResNet18.DefaultPath, $"bundled with neural-style; for VGG-19, put {DefaultNetwork} in the working directory, pass --network FILE, or fetch one with `neural-style weights fetch vgg19` and pass --network vgg19", BackboneOrigin.Bundled);
         }
 
         throw new JobSpecException($"Network {DefaultNetwork} does not exist. (Did you forget to download it?)");
