@@ -49,7 +49,15 @@ internal static class CompareCommand
         }
         else
         {
-            result = Measure(options, root, string.Join(' ', ["dotnet bench/NeuralStyle.Bench/bin/Release/net10.0/NeuralStyle.Bench.dll", .. args]));
+            try
+            {
+                result = Measure(options, root, string.Join(' ', ["dotnet bench/NeuralStyle.Bench/bin/Release/net10.0/NeuralStyle.Bench.dll", .. args]));
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or ArgumentException or JsonException or System.ComponentModel.Win32Exception)
+            {
+                Console.Error.WriteLine($"compare: error: {e.Message}");
+                return 1;
+            }
         }
 
         string relativeDirectory = Path.GetRelativePath(root, outputDirectory);

@@ -39,7 +39,7 @@ internal static class ComparisonMarkdown
                 : "**WARNING: not OpenBLAS**";
         s.AppendLine($"PyTorch's BLAS: {blasVerdict}. It is built with `{p.BlasBuild}`; `libblas.so.3-x86_64-linux-gnu` points to `{p.BlasAlternative ?? "nothing"}`; mapped in the worker after a matrix product: {string.Join(", ", p.BlasLoaded.Select(l => $"`{l}`"))}.");
         s.AppendLine();
-        s.AppendLine($"bf16: ours: {m.Bf16}. PyTorch: bf16 autocast {p.Bf16Autocast}; its rows run the network's forward (and so its backward) under autocast, with the features cast back to float32 for the losses, as ours does.");
+        s.AppendLine($"bf16: ours: {m.Bf16}. PyTorch: bf16 autocast {p.Bf16Autocast}; its rows run the network's forward (and so its backward) under autocast, with the features cast back to float32 for the losses, as ours does (autocast casts the float32 weights to bf16 at every call: they need no gradient, so its cast cache does not keep them; ours keeps bf16 copies).");
         s.AppendLine();
         s.AppendLine(Invariant($"Seconds per iteration (forward, losses, backward to the image, Adam step), medians of {c.Rounds} rounds x {c.Timed} timed iterations after {c.Warmup} warm-up ones per run; in each round the four run in turn: ours fp32, PyTorch fp32, ours bf16, PyTorch bf16. Ratios are ours over PyTorch fp32 from the same run (below 1: ours is faster). Every run starts from the content image (seeded random images for the timings)."));
         foreach (NetworkResult n in r.Networks)
