@@ -90,10 +90,14 @@ internal sealed class ComparedNetwork : IDisposable
             Seed = 3,
         };
         string loop = $"the bundled ResNet-18 (ML.NET's ONNX file; PyTorch runs the same file's nodes and initialisers), content {string.Join(", ", d.ContentLayers)}, "
-            + $"Gram style losses at {string.Join(", ", d.StyleLayers)} after {d.Smoothing} smoothing, the backbone's weights (content {w.Content:G3}, style {w.Style:G3}, "
-            + $"TV {w.Tv:G3}, chroma TV {settings.ChromaTvWeight:G3}) and Adam at learning rate {w.LearningRate:G3}; without its decorrelated colour and random scale/rotation (picture settings, not the loop)";
+            + $"Gram style losses at {string.Join(", ", d.StyleLayers)} after {d.Smoothing.ToString().ToUpperInvariant()} smoothing, the backbone's weights (content {Number(w.Content)}, style {Number(w.Style)}, "
+            + $"TV {Number(w.Tv)}, chroma TV {Number(settings.ChromaTvWeight)}) and Adam at learning rate {Number(w.LearningRate)}; without its decorrelated colour and random scale/rotation (picture settings, not the loop)";
         return new ComparedNetwork("resnet18", "the bundled ResNet-18", loop, resnet, resnet, settings, ["--network", "resnet18", "--onnx", BundledResNet18.DefaultPath]);
     }
 
     public void Dispose() => _owned.Dispose();
+
+    // 5, 400, 5e4, 5e8: as the README writes loss weights.
+    private static string Number(double v) =>
+        v.ToString(v >= 1e4 ? "0.##e+0" : "0.###", System.Globalization.CultureInfo.InvariantCulture);
 }
