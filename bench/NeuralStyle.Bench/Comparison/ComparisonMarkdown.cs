@@ -40,8 +40,14 @@ internal static class ComparisonMarkdown
         s.AppendLine($"PyTorch's BLAS: {blasVerdict}. It is built with `{p.BlasBuild}`; `libblas.so.3-x86_64-linux-gnu` points to `{p.BlasAlternative ?? "nothing"}`; mapped in the worker after a matrix product: {string.Join(", ", p.BlasLoaded.Select(l => $"`{l}`"))}.");
         s.AppendLine();
         s.AppendLine($"bf16: ours: {m.Bf16}. PyTorch: bf16 autocast {p.Bf16Autocast}; its rows run the network's forward (and so its backward) under autocast, with the features cast back to float32 for the losses, as ours does (autocast casts the float32 weights to bf16 at every call: they need no gradient, so its cast cache does not keep them; ours keeps bf16 copies).");
+        if (Busy(m) is string busy)
+        {
+            s.AppendLine();
+            s.AppendLine(busy);
+        }
+
         s.AppendLine();
-        s.AppendLine(Invariant($"Seconds per iteration (forward, losses, backward to the image, Adam step), medians of {c.Rounds} rounds x {c.Timed} timed iterations after {c.Warmup} warm-up ones per run; in each round the four run in turn: ours fp32, PyTorch fp32, ours bf16, PyTorch bf16. Ratios are ours over PyTorch fp32 from the same run (below 1: ours is faster). Every run starts from the content image (seeded random images for the timings)."));
+        s.AppendLine(Invariant($"Seconds per iteration (forward, losses, backward to the image, Adam step), medians of every timed iteration ({c.Rounds} round(s) x {c.Timed} timed iterations, each run after {c.Warmup} warm-up iteration(s)); in each round the four run in turn: ours fp32, PyTorch fp32, ours bf16, PyTorch bf16. Ratios are ours over PyTorch fp32 from the same run (below 1: ours is faster). Every run starts from the content image (seeded random images for the timings)."));
         foreach (NetworkResult n in r.Networks)
         {
             s.AppendLine();
@@ -106,6 +112,17 @@ internal static class ComparisonMarkdown
             ? string.Concat(text.AsSpan(0, begin), block, text.AsSpan(end + CompareCommand.BenchmarksEnd.Length))
             : $"{text.TrimEnd()}\n\n{Heading}\n\n{block}\n";
         File.WriteAllText(path, text);
+    }
+
+    // A warning when the machine had more runnable work than processors: the absolute figures are then inflated and
+    // the ratios noisier than usual (each implementation slows by its own amount under contention).
+    private static string? Busy(MachineDescription m)
+    {
+        static double Load(string loadAverage) => double.TryParse(loadAverage.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : 0;
+        double load = Math.Max(Load(m.LoadBefore), Load(m.LoadAfter));
+        return load > m.LogicalProcessors
+            ? Invariant($"**The machine was busy** (1-minute load average up to {load:0.#} on {m.LogicalProcessors} logical processors): the absolute times are inflated several times and the ratios are noisier than on a quiet machine; re-run the command on a quiet one for the figures that count.")
+            : null;
     }
 
     private static string Targets(NetworkResult n)

@@ -93,6 +93,8 @@ internal static class ComparisonPlots
         }
 
         LogAxis(plot, all, notes.Count + 1);
+        double end = n.Curves.Where(c => c.Seconds.Count > 0).Select(c => c.Seconds[^1]).DefaultIfEmpty(1).Max();
+        plot.Axes.SetLimitsX(0, end * 1.03);
         int iterations = n.Curves.Max(c => c.Losses.Count);
         plot.Title($"{Capitalised(n.Title)}: loss over {iterations} iterations, width {result.Settings.CurveWidth}");
         plot.XLabel("wall time since the first iteration started (seconds)");
