@@ -19,6 +19,7 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
     private readonly Dictionary<string, int> _index;
     private readonly string _origin;
     private Dictionary<string, (Tensor Weight, Tensor Bias)>? _bf16;
+    private Dictionary<string, Tensor>? _nhwc;
 
     /// <summary>Builds the network from its layers in order.</summary>
     /// <param name="layers">The layers, in order; the network owns their tensors.</param>
@@ -95,6 +96,9 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
     /// <inheritdoc />
     public bool ComputesInBFloat16 => true;
 
+    /// <summary>Candidate of issue 14: float32 activations and weights laid out channels-last (N x H x W x C) in memory.</summary>
+    internal bool ChannelsLast { get; set; }
+
     /// <inheritdoc />
     public IReadOnlyDictionary<string, Tensor> Extract(Tensor input, IReadOnlyCollection<string> layers) => Extract(input, layers, ComputePrecision.Float32);
 
@@ -110,13 +114,15 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
         int deepest = layers.Count == 0 ? -1 : layers.Max(IndexOf);
         var wanted = new HashSet<string>(layers, StringComparer.Ordinal);
         var outputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        Tensor current = bf16 ? input.to(ScalarType.BFloat16) : input;
+        bool nhwc = ChannelsLast && !bf16;
+        Tensor current = bf16 ? input.to(ScalarType.BFloat16) : nhwc ? ToChannelsLast(input) : input;
         for (int i = 0; i <= deepest; i++)
         {
             VggLayer layer = _layers[i];
             current = layer.Kind switch
             {
                 VggLayerKind.Convolution when bf16 => Convolve(current, BFloat16Weights(layer).Weight, BFloat16Weights(layer).Bias),
+                VggLayerKind.Convolution when nhwc => Convolve(current, ChannelsLastWeight(layer), layer.Bias!),
                 VggLayerKind.Convolution => Convolve(current, layer.Weight!, layer.Bias!),
                 VggLayerKind.Relu => nn.functional.relu(current),
                 _ => Pool(current),
@@ -166,8 +172,32 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
         return copy;
     }
 
+    // The same dims and values with channels-last strides: LibTorch's convolutions then run their NHWC kernels.
+    private static Tensor ToChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+
+    private Tensor ChannelsLastWeight(VggLayer layer)
+    {
+        _nhwc ??= new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        if (!_nhwc.TryGetValue(layer.Name, out Tensor? weight))
+        {
+            using (no_grad())
+            {
+                weight = ToChannelsLast(layer.Weight!).DetachFromDisposeScope();
+            }
+
+            _nhwc[layer.Name] = weight;
+        }
+
+        return weight;
+    }
+
     private void DisposeBFloat16(string layer)
     {
+        if (_nhwc is not null && _nhwc.Remove(layer, out Tensor? nhwc))
+        {
+            nhwc.Dispose();
+        }
+
         if (_bf16 is not null && _bf16.Remove(layer, out (Tensor Weight, Tensor Bias) copy))
         {
             copy.Weight.Dispose();

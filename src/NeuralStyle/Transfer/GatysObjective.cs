@@ -60,7 +60,9 @@ internal sealed class GatysObjective : IDisposable
             }
         }
 
-        IStyleLoss styleLoss = StyleLosses.Create(settings.StyleLoss, settings.Seed);
+        IStyleLoss styleLoss = settings.StyleLoss == StyleLossKind.Gram && settings.Variants.FusedGramLoss
+            ? new GramStyleLoss(fused: true)
+            : StyleLosses.Create(settings.StyleLoss, settings.Seed);
         foreach (RgbImage style in styles)
         {
             using var scope = NewDisposeScope();
