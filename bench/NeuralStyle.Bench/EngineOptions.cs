@@ -8,24 +8,28 @@ using NeuralStyle.Transfer;
 
 /// <summary>
 /// Issue 14, item 2: each candidate engine option against the current code, as a same-run ratio. For every option,
-/// size and network the baseline and the variant alternate round by round in one process (the oneDNN primitive
-/// cache, which LibTorch reads once when it loads, alternates child processes instead); the figure is the ratio of the
-/// medians of every timed iteration, variant / baseline (below 1: the variant is faster).
+/// size and network a baseline run and a variant run go side by side in one process, one iteration of each in turn,
+/// so that a shared machine's load weighs on both alike (the oneDNN primitive cache, which LibTorch reads once when it
+/// loads, alternates child processes instead); the figure is the ratio of the medians of every timed iteration,
+/// variant / baseline (below 1: the variant is faster).
 /// </summary>
 /// <remarks>
 /// usage: dotnet bench/NeuralStyle.Bench/bin/Release/net10.0/NeuralStyle.Bench.dll options [--sizes 256 512]
 ///        [--rounds 2] [--timed 3] [--threads 2] [--only NAME ...]
-/// Options (NAME): channels-last (VGG only), one-scalar-read, fused-gram, threads-1, progress, primitive-cache.
+/// Options (NAME): channels-last (VGG only), one-scalar-read, fused-gram, gram-alone (the Gram term by itself, forward
+/// and backward, on VGG-19's five style activations: fused and one-product backward against the current code),
+/// gram-backward (the Gram term's backward in one matrix product), threads-1, progress,
+/// primitive-cache.
 /// Networks: VGG-19's shapes (random weights, cut after relu5_1, the seed's settings) and the bundled ResNet-18 (its
-/// loss weights, SWAG smoothing; no picture transforms, which are not engine options). Each run does
-/// <c>--timed</c> + 3 iterations: the first two are warm-up (targets, first-use caches), the last pays the final
-/// evaluation; the <c>--timed</c> in between are kept.
+/// loss weights, SWAG smoothing; no picture transforms, which are not engine options). Each round is a fresh pair of
+/// runs of <c>--timed</c> + 3 iterations: the first two are warm-up (targets, first-use caches), the last pays the
+/// final evaluation; the <c>--timed</c> in between are kept.
 /// </remarks>
 internal static class EngineOptions
 {
     private const string ChildArgument = "--child-cache-run";
 
-    private static readonly string[] AllOptions = ["channels-last", "one-scalar-read", "fused-gram", "threads-1", "progress", "primitive-cache"];
+    private static readonly string[] AllOptions = ["channels-last", "one-scalar-read", "fused-gram", "gram-backward", "gram-alone", "threads-1", "progress", "primitive-cache"];
 
     public static int Run(string[] args)
     {
@@ -60,7 +64,7 @@ internal static class EngineOptions
         only = only.Count == 0 ? [.. AllOptions] : only;
         RuntimeReport report = TorchRuntime.Initialize(new RuntimeOptions(threads));
         Console.WriteLine($"CPU {report.Cpu.Model}; threads {report.Threads}; LibTorch {report.LibTorch}, oneDNN {report.OneDnn}; {report.Guard.Summary}");
-        Console.WriteLine($"{rounds} rounds of {timed} timed iterations per variant, alternating; ratio = median variant / median baseline");
+        Console.WriteLine($"{rounds} rounds of {timed} timed iterations per variant, one iteration of each in turn; ratio = median variant / median baseline");
         Console.WriteLine();
         Console.WriteLine("| option | network | size | baseline s/it | variant s/it | variant / baseline |");
         Console.WriteLine("|---|---|---|---|---|---|");
@@ -75,6 +79,20 @@ internal static class EngineOptions
 
         foreach (string option in only)
         {
+            if (option == "gram-alone")
+            {
+                foreach (int size in sizes)
+                {
+                    foreach (string variant in new[] { "fused", "one-product backward" })
+                    {
+                        (double b, double v) = GramAlone(size, rounds * timed, variant == "fused");
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| gram-alone, {variant} (5 style layers, forward + backward) | VGG-19 | {size}x{size} | {b:0.0000} | {v:0.0000} | {v / b:0.000} |"));
+                    }
+                }
+
+                continue;
+            }
+
             foreach ((string name, IFeatureNetwork network, StyleTransferSettings settings) in networks)
             {
                 if (option == "channels-last" && network is not VggFeatureNetwork)
@@ -96,6 +114,48 @@ internal static class EngineOptions
         return 0;
     }
 
+    // The style term alone on activations of VGG-19's style layers at this size (relu1_1 .. relu5_1: 64, 128, 256,
+    // 512, 512 channels at 1, 1/2, 1/4, 1/8, 1/16 of the side), current and fused alternating; medians in seconds.
+    private static (double Baseline, double Variant) GramAlone(int size, int samples, bool fusedVariant)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator(7);
+        (long Channels, int Divisor)[] layers = [(64, 1), (128, 2), (256, 4), (512, 8), (512, 16)];
+        var features = layers.Select(l => TorchSharp.torch.rand([1, l.Channels, size / l.Divisor, size / l.Divisor], generator: generator)).ToArray();
+        var targets = features.Select(f => NeuralStyle.Transfer.Losses.GatysLosses.Gram(TorchSharp.torch.rand(f.shape, generator: generator))).ToArray();
+        double Once(bool variant)
+        {
+            using var inner = TorchSharp.torch.NewDisposeScope();
+            var leaves = features.Select(f => f.detach().requires_grad_(true)).ToArray();
+            var watch = Stopwatch.StartNew();
+            TorchSharp.torch.Tensor total = TorchSharp.torch.zeros(1).squeeze();
+            for (int i = 0; i < leaves.Length; i++)
+            {
+                TorchSharp.torch.Tensor loss = !variant
+                    ? NeuralStyle.Transfer.Losses.GatysLosses.MeanSquaredError(NeuralStyle.Transfer.Losses.GatysLosses.Gram(leaves[i]), targets[i])
+                    : fusedVariant
+                        ? NeuralStyle.Transfer.Losses.GatysLosses.GramDifference(leaves[i], targets[i]).square().mean()
+                        : NeuralStyle.Transfer.Losses.GatysLosses.MeanSquaredError(NeuralStyle.Transfer.Losses.GatysLosses.GramOneProductBackward(leaves[i]), targets[i]);
+                total = total + loss;
+            }
+
+            total.backward();
+            return watch.Elapsed.TotalSeconds;
+        }
+
+        Once(false);
+        Once(true);
+        var baseline = new List<double>();
+        var variant = new List<double>();
+        for (int k = 0; k < samples; k++)
+        {
+            baseline.Add(Once(false));
+            variant.Add(Once(true));
+        }
+
+        return (BenchData.Median(baseline), BenchData.Median(variant));
+    }
+
     private static IEnumerable<string> Values(string[] args, ref int a)
     {
         var values = new List<string>();
@@ -107,54 +167,54 @@ internal static class EngineOptions
         return values;
     }
 
+    // Baseline and variant runs side by side, stepped one iteration each in turn, so that the other work on a shared
+    // machine weighs on both alike; a fresh pair of runs per round.
     private static (List<double> Baseline, List<double> Variant) Alternate(string option, IFeatureNetwork network, StyleTransferSettings settings, int size, int rounds, int timed, int threads)
     {
         RgbImage content = BenchData.RandomImage(size, 1), style = BenchData.RandomImage(size, 2);
+        settings = settings with { Iterations = timed + 3, InitialNoiseBlend = 1, Seed = 3 };
         var baseline = new List<double>();
         var variant = new List<double>();
+        using VggFeatureNetwork? channelsLast = option == "channels-last" ? RandomVgg19.Create("relu5_1") : null;
+        if (channelsLast is not null)
+        {
+            channelsLast.ChannelsLast = true;
+        }
+
         for (int r = 0; r < rounds; r++)
         {
-            baseline.AddRange(IterationTimes(network, content, style, settings, timed, consumer: null));
-            variant.AddRange(WithVariant(option, network, settings, threads, s => IterationTimes(network, content, style, s, timed, Consumer(option))));
+            using var ours = new Stepper(new StyleTransfer(network, settings).Stylize(content, [style]), null, null, null);
+            using var theirs = new Stepper(
+                new StyleTransfer(channelsLast ?? network, VariantSettings(option, settings)).Stylize(content, [style]),
+                option == "threads-1" ? () => TorchRuntime.Initialize(new RuntimeOptions(1)) : null,
+                option == "threads-1" ? () => TorchRuntime.Initialize(new RuntimeOptions(threads)) : null,
+                Consumer(option));
+
+            // Step 0 computes the targets and reaches the first iteration; steps 1 and 2 are warm-up; the last
+            // iteration (which adds the final evaluation) ends the run and is not timed.
+            for (int step = 0; step < timed + 3; step++)
+            {
+                double a = ours.Next(), b = theirs.Next();
+                if (step >= 3)
+                {
+                    baseline.Add(a);
+                    variant.Add(b);
+                }
+            }
         }
 
         return (baseline, variant);
     }
 
-    // Switches the option on for one run and off again, whatever happens.
-    private static List<double> WithVariant(string option, IFeatureNetwork network, StyleTransferSettings settings, int threads, Func<StyleTransferSettings, List<double>> run)
+    private static StyleTransferSettings VariantSettings(string option, StyleTransferSettings settings) => option switch
     {
-        switch (option)
-        {
-            case "channels-last":
-                var vgg = (VggFeatureNetwork)network;
-                vgg.ChannelsLast = true;
-                try
-                {
-                    return run(settings);
-                }
-                finally
-                {
-                    vgg.ChannelsLast = false;
-                }
-
-            case "threads-1":
-                TorchRuntime.Initialize(new RuntimeOptions(1));
-                try
-                {
-                    return run(settings);
-                }
-                finally
-                {
-                    TorchRuntime.Initialize(new RuntimeOptions(threads));
-                }
-
-            case "one-scalar-read": return run(settings with { Variants = new EngineVariants(OneScalarRead: true) });
-            case "fused-gram": return run(settings with { Variants = new EngineVariants(FusedGramLoss: true) });
-            case "progress": return run(settings with { PrintIterations = 1 });
-            default: throw new ArgumentException($"unknown option {option}");
-        }
-    }
+        "one-scalar-read" => settings with { Variants = new EngineVariants(OneScalarRead: true) },
+        "fused-gram" => settings with { Variants = new EngineVariants(FusedGramLoss: true) },
+        "gram-backward" => settings with { Variants = new EngineVariants(OneProductGramBackward: true) },
+        "progress" => settings with { PrintIterations = 1 },
+        "channels-last" or "threads-1" => settings,
+        _ => throw new ArgumentException($"unknown option {option}"),
+    };
 
     // The CLI's consumer of the engine's events with every iteration printed and the bar drawn (into a null stream:
     // what a terminal spends drawing is not this process's time).
@@ -167,6 +227,38 @@ internal static class EngineOptions
 
         var reporter = new ProgressReporter(new StreamWriter(Stream.Null), interactive: true);
         return reporter.Report;
+    }
+
+    /// <summary>Runs a transfer one iteration at a time, timing each step (with a setting switched on around it).</summary>
+    private sealed class Stepper(IEnumerable<TransferEvent> events, Action? before, Action? after, Action<TransferEvent>? consumer) : IDisposable
+    {
+        private readonly IEnumerator<TransferEvent> _events = events.GetEnumerator();
+
+        // Seconds until the next iteration starts (or the run ends).
+        public double Next()
+        {
+            var watch = Stopwatch.StartNew();
+            before?.Invoke();
+            try
+            {
+                while (_events.MoveNext())
+                {
+                    consumer?.Invoke(_events.Current);
+                    if (_events.Current is IterationStarted)
+                    {
+                        break;
+                    }
+                }
+
+                return watch.Elapsed.TotalSeconds;
+            }
+            finally
+            {
+                after?.Invoke();
+            }
+        }
+
+        public void Dispose() => _events.Dispose();
     }
 
     // One run of the loop; the times of the iterations after the first two and before the last.

@@ -6,7 +6,8 @@ namespace NeuralStyle.Transfer;
 /// </summary>
 /// <param name="OneScalarRead">Read the four loss terms with one copy to .NET instead of four <c>item()</c> calls.</param>
 /// <param name="FusedGramLoss">The Gram term's difference in one <c>addmm</c> (scaling and subtracting the target inside the product).</param>
-internal sealed record EngineVariants(bool OneScalarRead = false, bool FusedGramLoss = false)
+/// <param name="OneProductGramBackward">The Gram term's backward pass in one matrix product (<see cref="Losses.GatysLosses.GramOneProductBackward"/>).</param>
+internal sealed record EngineVariants(bool OneScalarRead = false, bool FusedGramLoss = false, bool OneProductGramBackward = false)
 {
     /// <summary>The current code.</summary>
     public static EngineVariants None { get; } = new();

@@ -60,8 +60,8 @@ internal sealed class GatysObjective : IDisposable
             }
         }
 
-        IStyleLoss styleLoss = settings.StyleLoss == StyleLossKind.Gram && settings.Variants.FusedGramLoss
-            ? new GramStyleLoss(fused: true)
+        IStyleLoss styleLoss = settings.StyleLoss == StyleLossKind.Gram && (settings.Variants.FusedGramLoss || settings.Variants.OneProductGramBackward)
+            ? new GramStyleLoss(settings.Variants.FusedGramLoss, settings.Variants.OneProductGramBackward)
             : StyleLosses.Create(settings.StyleLoss, settings.Seed);
         foreach (RgbImage style in styles)
         {

@@ -14,13 +14,14 @@ public class EngineVariantsTests
     [InlineData("channels-last")]
     [InlineData("one-scalar-read")]
     [InlineData("fused-gram")]
+    [InlineData("gram-backward")]
     public void A_variant_gives_the_current_codes_losses(string variant)
     {
         using VggFeatureNetwork network = MatConvNetVgg.Load(Fixtures.TinyVgg("tiny-vgg-current.mat"), PoolingMode.Max, "relu5_1");
         var settings = new StyleTransferSettings { Iterations = 5, PrintIterations = 1, Seed = 2 };
         double[] baseline = Losses(network, settings);
         network.ChannelsLast = variant == "channels-last";
-        double[] ours = Losses(network, settings with { Variants = new EngineVariants(variant == "one-scalar-read", variant == "fused-gram") });
+        double[] ours = Losses(network, settings with { Variants = new EngineVariants(variant == "one-scalar-read", variant == "fused-gram", variant == "gram-backward") });
         Assert.Equal(baseline.Length, ours.Length);
         for (int i = 0; i < baseline.Length; i++)
         {
