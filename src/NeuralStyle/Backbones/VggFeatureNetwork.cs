@@ -11,7 +11,10 @@ namespace NeuralStyle.Backbones;
 /// last window covers one row or column), exactly like the seed. Weights never require gradients, so back-propagation
 /// computes the gradient with respect to the input only. In bfloat16 (<see cref="ComputePrecision.BFloat16"/>) the
 /// input is cast to bfloat16, every layer runs on bfloat16 copies of the weights (made on first use, half the size),
-/// and each tapped feature is cast back to float32, so Gram matrices and losses stay float32.
+/// and each tapped feature is cast back to float32, so Gram matrices and losses stay float32. In float32 the input and
+/// the weights are laid out channels-last in memory (the weights' copies made on first use, so a run holds the weights
+/// twice), and so are the features returned: the same sizes and values, other strides (read them through
+/// <c>contiguous()</c> before taking their raw data).
 /// </remarks>
 public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
 {
@@ -76,7 +79,8 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
     private string Loaded => $"{_layers.Count(l => l.Kind == VggLayerKind.Convolution)} convolutions loaded, {Pooling.ToString().ToLowerInvariant()} pooling";
 
     /// <inheritdoc />
-    public long WeightBytes => _layers.Where(l => l.Weight is not null).Sum(l => (l.Weight!.numel() + l.Bias!.numel()) * 4);
+    /// <remarks>With <see cref="ChannelsLast"/>, the convolution weights count twice: their channels-last copies.</remarks>
+    public long WeightBytes => _layers.Where(l => l.Weight is not null).Sum(l => ((ChannelsLast ? 2 : 1) * l.Weight!.numel() + l.Bias!.numel()) * 4);
 
     /// <summary>Drops (and frees) every layer after <paramref name="lastLayer"/>, so that memory and time are spent only on what is used.</summary>
     public void TruncateAfter(string lastLayer)
@@ -96,8 +100,12 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
     /// <inheritdoc />
     public bool ComputesInBFloat16 => true;
 
-    /// <summary>Candidate of issue 14: float32 activations and weights laid out channels-last (N x H x W x C) in memory.</summary>
-    internal bool ChannelsLast { get; set; }
+    /// <summary>
+    /// Float32 activations and weights laid out channels-last (N x H x W x C) in memory: LibTorch's convolutions then
+    /// run oneDNN's NHWC kernels, which took 0.83x the time of the NCHW ones per style iteration on VGG-19's shapes at
+    /// 256 and 512 px (BENCHMARKS.md, issue 14 item 2). On by default; off gives the plain layout (the benchmark's baseline).
+    /// </summary>
+    internal bool ChannelsLast { get; set; } = true;
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, Tensor> Extract(Tensor input, IReadOnlyCollection<string> layers) => Extract(input, layers, ComputePrecision.Float32);

@@ -42,6 +42,9 @@ public class NoWeightGradientTests
     public void The_check_finds_a_weight_that_requires_a_gradient()
     {
         using VggFeatureNetwork network = MatConvNetVgg.Load(Fixtures.TinyVgg("tiny-vgg-current.mat"), PoolingMode.Max, "relu5_1");
+        // In the plain layout the convolutions read the weights themselves; the channels-last copies are made without
+        // gradient tracking, so a thawed original would get no gradient through them.
+        network.ChannelsLast = false;
         VggLayer conv = network.Layers.First(l => l.Name == "conv3_1");
         conv.Weight!.requires_grad_(true);
 
