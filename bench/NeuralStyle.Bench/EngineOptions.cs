@@ -16,10 +16,11 @@ using NeuralStyle.Transfer;
 /// <remarks>
 /// usage: dotnet bench/NeuralStyle.Bench/bin/Release/net10.0/NeuralStyle.Bench.dll options [--sizes 256 512]
 ///        [--rounds 2] [--timed 3] [--threads 2] [--only NAME ...]
-/// Options (NAME): channels-last (VGG only; VGG's default since this measure, against the plain NCHW layout), one-scalar-read, fused-gram, gram-alone (the Gram term by itself, forward
-/// and backward, on VGG-19's five style activations: fused and one-product backward against the current code),
-/// gram-backward (the Gram term's backward in one matrix product), threads-1, progress,
-/// primitive-cache.
+/// Options (NAME): channels-last (VGG only: VGG's float32 layout since this measure, against the plain NCHW one),
+/// threads-1 (one intra-op thread against --threads),
+/// progress (the CLI's console lines and bar for every iteration, against no consumer), primitive-cache (oneDNN's
+/// primitive cache off, against its default). The rejected variants (the Gram term fused into one addmm or with a
+/// one-product backward, the loss terms read in one copy) were measured by this file at commit fb74a54.
 /// Networks: VGG-19's shapes (random weights, cut after relu5_1, the seed's settings) and the bundled ResNet-18 (its
 /// loss weights, SWAG smoothing; no picture transforms, which are not engine options). Each round is a fresh pair of
 /// runs of <c>--timed</c> + 3 iterations: the first two are warm-up (targets, first-use caches), the last pays the
@@ -29,7 +30,7 @@ internal static class EngineOptions
 {
     private const string ChildArgument = "--child-cache-run";
 
-    private static readonly string[] AllOptions = ["channels-last", "one-scalar-read", "fused-gram", "gram-backward", "gram-alone", "threads-1", "progress", "primitive-cache"];
+    private static readonly string[] AllOptions = ["channels-last", "threads-1", "progress", "primitive-cache"];
 
     public static int Run(string[] args)
     {
@@ -79,20 +80,6 @@ internal static class EngineOptions
 
         foreach (string option in only)
         {
-            if (option == "gram-alone")
-            {
-                foreach (int size in sizes)
-                {
-                    foreach (string variant in new[] { "fused", "one-product backward" })
-                    {
-                        (double b, double v) = GramAlone(size, rounds * timed, variant == "fused");
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| gram-alone, {variant} (5 style layers, forward + backward) | VGG-19 | {size}x{size} | {b:0.0000} | {v:0.0000} | {v / b:0.000} |"));
-                    }
-                }
-
-                continue;
-            }
-
             foreach ((string name, IFeatureNetwork network, StyleTransferSettings settings) in networks)
             {
                 if (option == "channels-last" && network is not VggFeatureNetwork)
@@ -112,48 +99,6 @@ internal static class EngineOptions
         }
 
         return 0;
-    }
-
-    // The style term alone on activations of VGG-19's style layers at this size (relu1_1 .. relu5_1: 64, 128, 256,
-    // 512, 512 channels at 1, 1/2, 1/4, 1/8, 1/16 of the side), current and fused alternating; medians in seconds.
-    private static (double Baseline, double Variant) GramAlone(int size, int samples, bool fusedVariant)
-    {
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        var generator = new TorchSharp.torch.Generator(7);
-        (long Channels, int Divisor)[] layers = [(64, 1), (128, 2), (256, 4), (512, 8), (512, 16)];
-        var features = layers.Select(l => TorchSharp.torch.rand([1, l.Channels, size / l.Divisor, size / l.Divisor], generator: generator)).ToArray();
-        var targets = features.Select(f => NeuralStyle.Transfer.Losses.GatysLosses.Gram(TorchSharp.torch.rand(f.shape, generator: generator))).ToArray();
-        double Once(bool variant)
-        {
-            using var inner = TorchSharp.torch.NewDisposeScope();
-            var leaves = features.Select(f => f.detach().requires_grad_(true)).ToArray();
-            var watch = Stopwatch.StartNew();
-            TorchSharp.torch.Tensor total = TorchSharp.torch.zeros(1).squeeze();
-            for (int i = 0; i < leaves.Length; i++)
-            {
-                TorchSharp.torch.Tensor loss = !variant
-                    ? NeuralStyle.Transfer.Losses.GatysLosses.MeanSquaredError(NeuralStyle.Transfer.Losses.GatysLosses.Gram(leaves[i]), targets[i])
-                    : fusedVariant
-                        ? NeuralStyle.Transfer.Losses.GatysLosses.GramDifference(leaves[i], targets[i]).square().mean()
-                        : NeuralStyle.Transfer.Losses.GatysLosses.MeanSquaredError(NeuralStyle.Transfer.Losses.GatysLosses.GramOneProductBackward(leaves[i]), targets[i]);
-                total = total + loss;
-            }
-
-            total.backward();
-            return watch.Elapsed.TotalSeconds;
-        }
-
-        Once(false);
-        Once(true);
-        var baseline = new List<double>();
-        var variant = new List<double>();
-        for (int k = 0; k < samples; k++)
-        {
-            baseline.Add(Once(false));
-            variant.Add(Once(true));
-        }
-
-        return (BenchData.Median(baseline), BenchData.Median(variant));
     }
 
     private static IEnumerable<string> Values(string[] args, ref int a)
@@ -210,9 +155,6 @@ internal static class EngineOptions
 
     private static StyleTransferSettings VariantSettings(string option, StyleTransferSettings settings) => option switch
     {
-        "one-scalar-read" => settings with { Variants = new EngineVariants(OneScalarRead: true) },
-        "fused-gram" => settings with { Variants = new EngineVariants(FusedGramLoss: true) },
-        "gram-backward" => settings with { Variants = new EngineVariants(OneProductGramBackward: true) },
         "progress" => settings with { PrintIterations = 1 },
         "channels-last" or "threads-1" => settings,
         _ => throw new ArgumentException($"unknown option {option}"),

@@ -40,19 +40,7 @@ internal sealed class FiniteLossGuard : IDisposable
     /// <exception cref="NonFiniteLossException">A term or their sum is NaN or infinite.</exception>
     public LossBreakdown Check(int iteration, Tensor x, Tensor content, Tensor style, Tensor tv, Tensor total, PixelConvention pixels)
     {
-        double c, s, t, sum;
-        if (_settings.Variants.OneScalarRead)
-        {
-            using var noGrad = no_grad();
-            using Tensor all = stack([content.detach(), style.detach(), tv.detach(), total.detach()]);
-            float[] read = all.data<float>().ToArray();
-            (c, s, t, sum) = (read[0], read[1], read[2], read[3]);
-        }
-        else
-        {
-            (c, s, t, sum) = (content.item<float>(), style.item<float>(), tv.item<float>(), total.item<float>());
-        }
-
+        double c = content.item<float>(), s = style.item<float>(), t = tv.item<float>(), sum = total.item<float>();
         if (!(double.IsFinite(sum) && double.IsFinite(c) && double.IsFinite(s) && double.IsFinite(t)))
         {
             (string term, double value) = !double.IsFinite(c) ? ("content", c) : !double.IsFinite(s) ? ("style", s) : !double.IsFinite(t) ? ("total variation", t) : ("total", sum);

@@ -60,9 +60,7 @@ internal sealed class GatysObjective : IDisposable
             }
         }
 
-        IStyleLoss styleLoss = settings.StyleLoss == StyleLossKind.Gram && (settings.Variants.FusedGramLoss || settings.Variants.OneProductGramBackward)
-            ? new GramStyleLoss(settings.Variants.FusedGramLoss, settings.Variants.OneProductGramBackward)
-            : StyleLosses.Create(settings.StyleLoss, settings.Seed);
+        IStyleLoss styleLoss = StyleLosses.Create(settings.StyleLoss, settings.Seed);
         foreach (RgbImage style in styles)
         {
             using var scope = NewDisposeScope();

@@ -91,9 +91,6 @@ public sealed record StyleTransferSettings
     /// <summary>The backbone's arithmetic: float32 (the seed), bfloat16 where allowed, or auto (see <see cref="PrecisionChoice"/>); the losses and the optimiser stay float32.</summary>
     public ComputePrecision Precision { get; init; } = ComputePrecision.Float32;
 
-    /// <summary>Candidate engine changes under measurement (issue 14); none in normal runs.</summary>
-    internal EngineVariants Variants { get; init; } = EngineVariants.None;
-
     /// <summary>Content layers and their weights before <see cref="ContentWeight"/>.</summary>
     /// <remarks>Without an explicit list: the backbone's main content layer, blended with its second one (the seed's relu4_2 / relu5_2).</remarks>
     public IReadOnlyList<LayerWeight> ContentLayerWeights(BackboneDefaults defaults)

@@ -26,44 +26,6 @@ public static class GatysLosses
         return flat.matmul(flat.t()).div_(c * n);
     }
 
-    /// <summary>
-    /// <see cref="Gram"/>'s value, with a backward pass of one matrix product instead of two: G = F F^T is symmetric,
-    /// so is any loss's gradient dL/dG, and then dL/dF = dL/dG F + (dL/dG)^T F = 2 dL/dG F.
-    /// </summary>
-    /// <remarks>
-    /// F times a detached F^T gives autograd only the first of those products; 2P - P (P detached) keeps the value
-    /// exactly (doubling is exact and so is the subtraction, by Sterbenz's lemma) and doubles the gradient.
-    /// </remarks>
-    internal static Tensor GramOneProductBackward(Tensor features)
-    {
-        long c = features.shape[1];
-        long n = features.shape[2] * features.shape[3];
-        using Tensor flat = features.reshape(c, n);
-        using Tensor fixedColumns = flat.detach().t();
-        using Tensor product = flat.matmul(fixedColumns);
-        Tensor twice = product * 2;
-        using Tensor value = product.detach();
-        return twice.sub_(value).div_(c * n);
-    }
-
-    /// <summary>G(features) - <paramref name="target"/> in one matrix product (the scaling and the subtraction done inside it).</summary>
-    internal static Tensor GramDifference(Tensor features, Tensor target)
-    {
-        long c = features.shape[1];
-        long n = features.shape[2] * features.shape[3];
-        float scale = 1f / (c * n);
-        if (IsChannelsLast(features))
-        {
-            using Tensor pixels = features.permute(0, 2, 3, 1).reshape(n, c);
-            using Tensor rows = pixels.t();
-            return addmm(target, rows, pixels, beta: -1, alpha: scale);
-        }
-
-        using Tensor flat = features.reshape(c, n);
-        using Tensor columns = flat.t();
-        return addmm(target, flat, columns, beta: -1, alpha: scale);
-    }
-
     /// <summary>A 1 x C x H x W tensor laid out N x H x W x C in memory (and not also plainly contiguous).</summary>
     internal static bool IsChannelsLast(Tensor features)
     {

@@ -31,33 +31,21 @@ public static class StyleLosses
 }
 
 /// <summary>The seed's Gram term: mean((G(x) - G(s))^2) with G = F F^T / (C*H*W), computed by <see cref="GatysLosses"/>.</summary>
-internal sealed class GramStyleLoss(bool fused = false, bool oneProductBackward = false) : IStyleLoss
+internal sealed class GramStyleLoss : IStyleLoss
 {
     public IStyleTarget Target(Tensor styleFeatures)
     {
         StyleLossFeatures.CheckActivation(styleFeatures);
         using var noGrad = no_grad();
         // Detached from any scope of the caller's: the target lives for the whole run and is disposed with it.
-        return new GramTarget(GatysLosses.Gram(styleFeatures).DetachFromDisposeScope(), fused, oneProductBackward);
+        return new GramTarget(GatysLosses.Gram(styleFeatures).DetachFromDisposeScope());
     }
 
-    private sealed class GramTarget(Tensor gram, bool fused, bool oneProductBackward) : IStyleTarget
+    private sealed class GramTarget(Tensor gram) : IStyleTarget
     {
         public Tensor Loss(Tensor features)
         {
             StyleLossFeatures.CheckActivation(features);
-            if (fused)
-            {
-                using Tensor difference = GatysLosses.GramDifference(features, gram);
-                return difference.square().mean();
-            }
-
-            if (oneProductBackward)
-            {
-                using Tensor symmetric = GatysLosses.GramOneProductBackward(features);
-                return GatysLosses.MeanSquaredError(symmetric, gram);
-            }
-
             // The same two calls as GatysObjective so the numbers are bit-identical to the seed's term.
             using Tensor current = GatysLosses.Gram(features);
             return GatysLosses.MeanSquaredError(current, gram);
