@@ -102,8 +102,9 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
 
     /// <summary>
     /// Float32 activations and weights laid out channels-last (N x H x W x C) in memory: LibTorch's convolutions then
-    /// run oneDNN's NHWC kernels, which took 0.83x to 0.92x the time of the NCHW ones per style iteration on VGG-19's shapes at
-    /// 256 and 512 px (BENCHMARKS.md, issue 14 item 2). On by default; off gives the plain layout (the benchmark's baseline).
+    /// run oneDNN's NHWC kernels, which took 0.83x to 0.92x the time of the NCHW ones per style iteration on VGG-19's
+    /// shapes at 256 and 512 px (BENCHMARKS.md, issue 14 item 2). On by default; off gives the plain layout (the
+    /// benchmark's baseline).
     /// </summary>
     internal bool ChannelsLast { get; set; } = true;
 
