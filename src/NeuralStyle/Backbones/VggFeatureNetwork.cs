@@ -90,7 +90,7 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
         {
             _layers[i].Weight?.Dispose();
             _layers[i].Bias?.Dispose();
-            DisposeBFloat16(_layers[i].Name);
+            DisposeCopies(_layers[i].Name);
             _index.Remove(_layers[i].Name);
         }
 
@@ -102,7 +102,7 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
 
     /// <summary>
     /// Float32 activations and weights laid out channels-last (N x H x W x C) in memory: LibTorch's convolutions then
-    /// run oneDNN's NHWC kernels, which took 0.83x to 0.92x the time of the NCHW ones per style iteration on VGG-19's
+    /// run oneDNN's NHWC kernels, which took 0.81x to 0.92x the time of the NCHW ones per style iteration on VGG-19's
     /// shapes at 256 and 512 px (BENCHMARKS.md, issue 14 item 2). On by default; off gives the plain layout (the
     /// benchmark's baseline).
     /// </summary>
@@ -158,7 +158,7 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
         {
             layer.Weight?.Dispose();
             layer.Bias?.Dispose();
-            DisposeBFloat16(layer.Name);
+            DisposeCopies(layer.Name);
         }
 
         _layers.Clear();
@@ -200,7 +200,8 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
         return weight;
     }
 
-    private void DisposeBFloat16(string layer)
+    // Frees a layer's bf16 and channels-last copies, if made.
+    private void DisposeCopies(string layer)
     {
         if (_nhwc is not null && _nhwc.Remove(layer, out Tensor? nhwc))
         {
