@@ -28,6 +28,8 @@ using TorchSharp;
 //            (the kernel guard's start-up cost and each kernel configuration's speed; see KernelConfigurations.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- precision [--threads 2] [--sizes 256 512] [--rounds 3] [--timed 3]
 //            (issue 14: the bf16 engine path against fp32, speed and quality; see ReducedPrecision.cs)
+//        dotnet run -c Release --project bench/NeuralStyle.Bench -- options [--sizes 256 512] [--rounds 2] [--timed 3] [--only NAME ...]
+//            (issue 14, item 2: each candidate engine option against the current code; see EngineOptions.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- quality [--pairs c:s ...] [--variant NAME "FLAGS" ...]
 //            (issue 12's picture-quality measures and contact sheets of the README's main command; see QualityBenchmark.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- measure [the quality options]
@@ -59,6 +61,11 @@ if (args.Length > 0 && args[0] == "crop")
 if (args.Length > 0 && args[0] == "precision")
 {
     return ReducedPrecision.Run(args);
+}
+
+if (args.Length > 0 && args[0] == "options")
+{
+    return EngineOptions.Run(args);
 }
 
 if (args.Length > 0 && args[0] == "kernels")

@@ -11,7 +11,10 @@ namespace NeuralStyle.Backbones;
 /// last window covers one row or column), exactly like the seed. Weights never require gradients, so back-propagation
 /// computes the gradient with respect to the input only. In bfloat16 (<see cref="ComputePrecision.BFloat16"/>) the
 /// input is cast to bfloat16, every layer runs on bfloat16 copies of the weights (made on first use, half the size),
-/// and each tapped feature is cast back to float32, so Gram matrices and losses stay float32.
+/// and each tapped feature is cast back to float32, so Gram matrices and losses stay float32. In float32 the input and
+/// the weights are laid out channels-last in memory (the weights' copies made on first use, so a run holds the weights
+/// twice), and so are the features returned: the same sizes and values, other strides (read them through
+/// <c>contiguous()</c> before taking their raw data).
 /// </remarks>
 public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
 {
@@ -19,6 +22,7 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
     private readonly Dictionary<string, int> _index;
     private readonly string _origin;
     private Dictionary<string, (Tensor Weight, Tensor Bias)>? _bf16;
+    private Dictionary<string, Tensor>? _nhwc;
 
     /// <summary>Builds the network from its layers in order.</summary>
     /// <param name="layers">The layers, in order; the network owns their tensors.</param>
@@ -75,7 +79,8 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
     private string Loaded => $"{_layers.Count(l => l.Kind == VggLayerKind.Convolution)} convolutions loaded, {Pooling.ToString().ToLowerInvariant()} pooling";
 
     /// <inheritdoc />
-    public long WeightBytes => _layers.Where(l => l.Weight is not null).Sum(l => (l.Weight!.numel() + l.Bias!.numel()) * 4);
+    /// <remarks>With <see cref="ChannelsLast"/>, the convolution weights count twice: their channels-last copies.</remarks>
+    public long WeightBytes => _layers.Where(l => l.Weight is not null).Sum(l => ((ChannelsLast ? 2 : 1) * l.Weight!.numel() + l.Bias!.numel()) * 4);
 
     /// <summary>Drops (and frees) every layer after <paramref name="lastLayer"/>, so that memory and time are spent only on what is used.</summary>
     public void TruncateAfter(string lastLayer)
@@ -85,7 +90,7 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
         {
             _layers[i].Weight?.Dispose();
             _layers[i].Bias?.Dispose();
-            DisposeBFloat16(_layers[i].Name);
+            DisposeCopies(_layers[i].Name);
             _index.Remove(_layers[i].Name);
         }
 
@@ -94,6 +99,14 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
 
     /// <inheritdoc />
     public bool ComputesInBFloat16 => true;
+
+    /// <summary>
+    /// Float32 activations and weights laid out channels-last (N x H x W x C) in memory: LibTorch's convolutions then
+    /// run oneDNN's NHWC kernels, which took 0.81x to 0.92x the time of the NCHW ones per style iteration on VGG-19's
+    /// shapes at 256 and 512 px (BENCHMARKS.md, issue 14 item 2). On by default; off gives the plain layout (the
+    /// benchmark's baseline).
+    /// </summary>
+    internal bool ChannelsLast { get; set; } = true;
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, Tensor> Extract(Tensor input, IReadOnlyCollection<string> layers) => Extract(input, layers, ComputePrecision.Float32);
@@ -110,13 +123,15 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
         int deepest = layers.Count == 0 ? -1 : layers.Max(IndexOf);
         var wanted = new HashSet<string>(layers, StringComparer.Ordinal);
         var outputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        Tensor current = bf16 ? input.to(ScalarType.BFloat16) : input;
+        bool nhwc = ChannelsLast && !bf16;
+        Tensor current = bf16 ? input.to(ScalarType.BFloat16) : nhwc ? ToChannelsLast(input) : input;
         for (int i = 0; i <= deepest; i++)
         {
             VggLayer layer = _layers[i];
             current = layer.Kind switch
             {
                 VggLayerKind.Convolution when bf16 => Convolve(current, BFloat16Weights(layer).Weight, BFloat16Weights(layer).Bias),
+                VggLayerKind.Convolution when nhwc => Convolve(current, ChannelsLastWeight(layer), layer.Bias!),
                 VggLayerKind.Convolution => Convolve(current, layer.Weight!, layer.Bias!),
                 VggLayerKind.Relu => nn.functional.relu(current),
                 _ => Pool(current),
@@ -143,7 +158,7 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
         {
             layer.Weight?.Dispose();
             layer.Bias?.Dispose();
-            DisposeBFloat16(layer.Name);
+            DisposeCopies(layer.Name);
         }
 
         _layers.Clear();
@@ -166,8 +181,33 @@ public sealed class VggFeatureNetwork : IFeatureNetwork, IDisposable
         return copy;
     }
 
-    private void DisposeBFloat16(string layer)
+    // The same dims and values with channels-last strides: LibTorch's convolutions then run their NHWC kernels.
+    private static Tensor ToChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+
+    private Tensor ChannelsLastWeight(VggLayer layer)
     {
+        _nhwc ??= new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        if (!_nhwc.TryGetValue(layer.Name, out Tensor? weight))
+        {
+            using (no_grad())
+            {
+                weight = ToChannelsLast(layer.Weight!).DetachFromDisposeScope();
+            }
+
+            _nhwc[layer.Name] = weight;
+        }
+
+        return weight;
+    }
+
+    // Frees a layer's bf16 and channels-last copies, if made.
+    private void DisposeCopies(string layer)
+    {
+        if (_nhwc is not null && _nhwc.Remove(layer, out Tensor? nhwc))
+        {
+            nhwc.Dispose();
+        }
+
         if (_bf16 is not null && _bf16.Remove(layer, out (Tensor Weight, Tensor Bias) copy))
         {
             copy.Weight.Dispose();

@@ -14,8 +14,29 @@ public static class GatysLosses
     {
         long c = features.shape[1];
         long n = features.shape[2] * features.shape[3];
+        if (IsChannelsLast(features))
+        {
+            // Channels-last activations are N x H x W x C in memory: viewed as n x C they need no copy, and
+            // F F^T = (n x C)^T (n x C).
+            using Tensor pixels = features.permute(0, 2, 3, 1).reshape(n, c);
+            return pixels.t().matmul(pixels).div_(c * n);
+        }
+
         using Tensor flat = features.reshape(c, n);
         return flat.matmul(flat.t()).div_(c * n);
+    }
+
+    /// <summary>A 1 x C x H x W tensor laid out N x H x W x C in memory (and not also plainly contiguous).</summary>
+    internal static bool IsChannelsLast(Tensor features)
+    {
+        if (features.dim() != 4 || features.is_contiguous())
+        {
+            return false;
+        }
+
+        long[] stride = features.stride();
+        long c = features.shape[1], w = features.shape[3];
+        return stride[1] == 1 && stride[3] == c && stride[2] == c * w;
     }
 
     /// <summary>mean((a - b)^2): the seed's 2 * l2_loss(a - b) / size.</summary>
