@@ -161,9 +161,18 @@ public sealed class OnnxBf16PrecisionTests(OnnxBf16PrecisionTests.Network resnet
         PictureDefaults picture = BundledResNet18.Defaults.EffectivePicture;
         var settings = new StyleTransferSettings
         {
-            Iterations = 8, PrintIterations = 1, Seed = 3, InitialNoiseBlend = 0, Precision = precision,
-            ContentWeight = weights.Content, StyleWeight = weights.Style, TvWeight = weights.Tv, LearningRate = weights.LearningRate,
-            Parameterization = picture.Parameterization, DecorrelateColors = picture.DecorrelateColors, ChromaTvWeight = picture.ChromaTvWeight,
+            Iterations = 8,
+            PrintIterations = 1,
+            Seed = 3,
+            InitialNoiseBlend = 0,
+            Precision = precision,
+            ContentWeight = weights.Content,
+            StyleWeight = weights.Style,
+            TvWeight = weights.Tv,
+            LearningRate = weights.LearningRate,
+            Parameterization = picture.Parameterization,
+            DecorrelateColors = picture.DecorrelateColors,
+            ChromaTvWeight = picture.ChromaTvWeight,
         };
         var transfer = new StyleTransfer(resnet.Value, settings);
         Assert.Equal(precision, transfer.Precision.Used);
