@@ -5,14 +5,15 @@ using NeuralStyle.Runtime;
 using NeuralStyle.Transfer;
 
 /// <summary>
-/// Issue 14, item 1: the bf16 engine path against fp32 on VGG-19's shapes (random weights, cut after relu5_1). Speed:
-/// seconds per iteration of the seed's loop at each size, fp32 and bf16 alternating round by round in one process,
-/// medians of every timed iteration. Quality: the same run in both precisions from the same start, the final loss of
-/// each image measured by the fp32 objective, and the PSNR of the bf16 output against the fp32 output.
+/// Issue 14, item 1: the bf16 engine path against fp32 on VGG-19's shapes (random weights, cut after relu5_1) and on
+/// the bundled ResNet-18 (trained; the ONNX graph's bf16 path, with the backbone's own loss weights, smoothing and
+/// picture settings). Speed: seconds per iteration of the loop at each size, fp32 and bf16 alternating round by round
+/// in one process, medians of every timed iteration. Quality: the same run in both precisions from the same start,
+/// the final loss of each image measured by the fp32 objective, and the PSNR of the bf16 output against the fp32 output.
 /// </summary>
 /// <remarks>
 /// usage: dotnet run -c Release --project bench/NeuralStyle.Bench -- precision [--threads 2] [--sizes 256 512]
-///        [--rounds 3] [--timed 3] [--quality-size 256] [--quality-iterations 100]
+///        [--rounds 3] [--timed 3] [--quality-size 256] [--quality-iterations 100] [--networks vgg19 resnet18]
 /// Each round runs warm-up iterations (the first pays for the style targets and, in bf16, for the weights' bf16
 /// copies) and then <c>--timed</c> iterations per precision. Random weights make a weaker quality test than trained
 /// ones: their features are less structured, so the numbers say how far bf16 moves this loop, not how a picture looks.
@@ -23,6 +24,7 @@ internal static class ReducedPrecision
     {
         int threads = 2, rounds = 3, timed = 3, qualitySize = 256, qualityIterations = 100;
         var sizes = new List<int>();
+        var networks = new List<string>();
         for (int a = 1; a < args.Length; a++)
         {
             switch (args[a])
@@ -36,6 +38,13 @@ internal static class ReducedPrecision
                     while (a + 1 < args.Length && !args[a + 1].StartsWith("--", StringComparison.Ordinal))
                     {
                         sizes.Add(int.Parse(args[++a], CultureInfo.InvariantCulture));
+                    }
+
+                    break;
+                case "--networks":
+                    while (a + 1 < args.Length && !args[a + 1].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        networks.Add(args[++a]);
                     }
 
                     break;
@@ -58,9 +67,61 @@ internal static class ReducedPrecision
             return 1;
         }
 
-        using VggFeatureNetwork vgg = RandomVgg19.Create("relu5_1");
+        if (networks.Count == 0)
+        {
+            networks.AddRange(["vgg19", "resnet18"]);
+        }
+
+        foreach (string name in networks)
+        {
+            (IFeatureNetwork network, StyleTransferSettings settings, string label) = Open(name);
+            try
+            {
+                Speed(network, label, settings, sizes, rounds, timed);
+                Quality(network, label, settings, qualitySize, qualityIterations);
+            }
+            finally
+            {
+                (network as IDisposable)?.Dispose();
+            }
+        }
+
+        return 0;
+    }
+
+    // The network and the settings its runs start from: the seed's for VGG-19's shapes, the backbone's own loss
+    // weights, smoothing and picture settings for the bundled ResNet-18 (what `--network` with it runs).
+    private static (IFeatureNetwork Network, StyleTransferSettings Settings, string Label) Open(string name)
+    {
+        switch (name)
+        {
+            case "vgg19":
+                return (RandomVgg19.Create("relu5_1"), new StyleTransferSettings(), "VGG-19 shapes (random weights, to relu5_1)");
+            case "resnet18":
+                OnnxFeatureNetwork resnet = BundledResNet18.Load();
+                LossWeights weights = resnet.Defaults.EffectiveWeights;
+                PictureDefaults picture = resnet.Defaults.EffectivePicture;
+                var settings = new StyleTransferSettings
+                {
+                    ContentWeight = weights.Content,
+                    StyleWeight = weights.Style,
+                    TvWeight = weights.Tv,
+                    LearningRate = weights.LearningRate,
+                    Parameterization = picture.Parameterization,
+                    DecorrelateColors = picture.DecorrelateColors,
+                    Robustness = picture.Robustness,
+                    ChromaTvWeight = picture.ChromaTvWeight,
+                };
+                return (resnet, settings, "bundled ResNet-18 (ONNX graph, its default layers, weights and picture settings)");
+            default:
+                throw new ArgumentException($"--networks: unknown network '{name}' (vgg19 or resnet18)");
+        }
+    }
+
+    private static void Speed(IFeatureNetwork network, string label, StyleTransferSettings settings, IReadOnlyList<int> sizes, int rounds, int timed)
+    {
         Console.WriteLine();
-        Console.WriteLine($"Speed ({rounds} rounds of {timed} timed iterations per precision, alternating):");
+        Console.WriteLine($"Speed, {label} ({rounds} rounds of {timed} timed iterations per precision, alternating):");
         Console.WriteLine();
         Console.WriteLine("| size | fp32 s/it (median) | bf16 s/it (median) | fp32 / bf16 |");
         Console.WriteLine("|---|---|---|---|");
@@ -72,23 +133,20 @@ internal static class ReducedPrecision
             {
                 foreach (ComputePrecision precision in new[] { ComputePrecision.Float32, ComputePrecision.BFloat16 })
                 {
-                    times[precision].AddRange(IterationTimes(vgg, content, style, precision, timed));
+                    times[precision].AddRange(IterationTimes(network, content, style, settings with { Precision = precision }, timed));
                 }
             }
 
             double fp32 = BenchData.Median(times[ComputePrecision.Float32]), half = BenchData.Median(times[ComputePrecision.BFloat16]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {size}x{size} | {fp32:0.000} | {half:0.000} | {fp32 / half:0.00} |"));
         }
-
-        Quality(vgg, qualitySize, qualityIterations);
-        return 0;
     }
 
     // One run of the seed's loop; the times of the iterations after the first two (the first computes the targets,
     // the second may still be warming oneDNN's primitive cache) and before the last (which adds the final evaluation).
-    private static IEnumerable<double> IterationTimes(IFeatureNetwork network, RgbImage content, RgbImage style, ComputePrecision precision, int timed)
+    private static IEnumerable<double> IterationTimes(IFeatureNetwork network, RgbImage content, RgbImage style, StyleTransferSettings settings, int timed)
     {
-        var transfer = new StyleTransfer(network, new StyleTransferSettings { Iterations = timed + 3, InitialNoiseBlend = 1, Seed = 3, Precision = precision });
+        var transfer = new StyleTransfer(network, settings with { Iterations = timed + 3, InitialNoiseBlend = 1, Seed = 3 });
         var starts = new List<TimeSpan>();
         foreach (TransferEvent e in transfer.Stylize(content, [style]))
         {
@@ -101,20 +159,20 @@ internal static class ReducedPrecision
         return Enumerable.Range(2, timed).Select(i => (starts[i + 1] - starts[i]).TotalSeconds);
     }
 
-    private static void Quality(IFeatureNetwork network, int size, int iterations)
+    private static void Quality(IFeatureNetwork network, string label, StyleTransferSettings defaults, int size, int iterations)
     {
         string root = Repository.Root();
         RgbImage content = ImageResizer.ResizeToWidth(ImageReader.Read(Path.Combine(root, "examples", "chelsea.png")), size);
         RgbImage style = ImageResizer.ResizeToWidth(ImageReader.Read(Path.Combine(root, "examples", "hubble_deep_field.jpg")), size);
         Console.WriteLine();
-        Console.WriteLine($"Quality (examples/chelsea.png with hubble_deep_field.jpg at width {size}, {iterations} iterations, seed 3; losses of both final images measured by the fp32 objective):");
+        Console.WriteLine($"Quality, {label} (examples/chelsea.png with hubble_deep_field.jpg at width {size}, {iterations} iterations, seed 3; losses of both final images measured by the fp32 objective):");
         Console.WriteLine();
         Console.WriteLine("| start | fp32 final loss | bf16 final loss | bf16 / fp32 | PSNR bf16 vs fp32 |");
         Console.WriteLine("|---|---|---|---|---|");
-        foreach ((string label, StyleTransferSettings settings) in new[]
+        foreach ((string start, StyleTransferSettings settings) in new[]
         {
-            ("noise, learning rate 10 (the seed)", new StyleTransferSettings { Iterations = iterations, InitialNoiseBlend = 1, Seed = 3 }),
-            ("content image, learning rate 2", new StyleTransferSettings { Iterations = iterations, InitialNoiseBlend = 0, LearningRate = 2, Seed = 3 }),
+            ($"noise, learning rate {defaults.LearningRate}", defaults with { Iterations = iterations, InitialNoiseBlend = 1, Seed = 3 }),
+            ("content image, learning rate 2", defaults with { Iterations = iterations, InitialNoiseBlend = 0, LearningRate = 2, Seed = 3 }),
         })
         {
             RgbImage fp32 = FinalImage(network, content, style, settings with { Precision = ComputePrecision.Float32 });
@@ -122,7 +180,7 @@ internal static class ReducedPrecision
             double loss32 = Fp32Loss(network, content, style, fp32, settings), loss16 = Fp32Loss(network, content, style, bf16, settings);
             double mse = fp32.Pixels.Zip(bf16.Pixels, (a, b) => (double)(a - b) * (a - b)).Average();
             double psnr = 10 * Math.Log10(255.0 * 255.0 / mse);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {loss32:0.0000e+0} | {loss16:0.0000e+0} | {loss16 / loss32:0.0000} | {psnr:0.0} dB |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {start} | {loss32:0.0000e+0} | {loss16:0.0000e+0} | {loss16 / loss32:0.0000} | {psnr:0.0} dB |"));
         }
     }
 

@@ -9,7 +9,10 @@ namespace NeuralStyle.Cli;
 
 /// <summary>
 /// <c>neural-style doctor [--threads N] [--json]</c>: versions, CPU, threads, native logging, the kernel guard's
-/// decision and why, then a self-check of every kernel the networks use against float64. Exit 1 when any disagrees.
+/// decision and why, then a self-check of every kernel the networks use against float64, then the bfloat16 check
+/// (<see cref="Bf16Guard"/>: native bfloat16 or not, the probes' worst error against the tolerance, the speed probe
+/// and what <c>--precision auto</c> would choose). Exit 1 when a float32 kernel disagrees; a bfloat16 check that fails
+/// is reported but only refuses bf16 (float32 runs are unaffected).
 /// </summary>
 internal sealed class DoctorCommand
 {
@@ -28,6 +31,9 @@ internal sealed class DoctorCommand
     /// <summary>Test seam: replaces self-check results, to show what doctor says about a wrong kernel on a CPU that has none.</summary>
     internal static KernelFault? SelfCheckFault { get; set; }
 
+    /// <summary>Test seam: the bfloat16 decision doctor reports (null: <see cref="Bf16Guard.Current"/>), to show what it says on another CPU.</summary>
+    internal static Func<Bf16Decision>? Bf16Source { get; set; }
+
     public int Run(ParseResult parsed, TextWriter output, TextWriter error)
     {
         if (parsed.GetValue(_threads) is int t && t < 1)
@@ -40,13 +46,16 @@ internal sealed class DoctorCommand
         IReadOnlyList<KernelCheckResult> checks = KernelCheck.Run(KernelSamples.DoctorSample(), new KernelCheckOptions(Repeats: 2, PoisonMemory: true, Fault: SelfCheckFault));
         double seconds = clock.Elapsed.TotalSeconds;
         KernelCheckResult[] failed = [.. checks.Where(c => !c.Passed)];
+        Bf16Decision bf16 = (Bf16Source ?? (() => Bf16Guard.Current))();
+        string[] native = [.. Bf16Guard.NativeExtensions.Where(report.Cpu.Extensions.Contains)];
         if (parsed.GetValue(_json))
         {
-            output.WriteLine(JsonSerializer.Serialize(new { report, selfCheck = new { cases = checks, seconds, passed = failed.Length == 0 } }, DoctorJson));
+            output.WriteLine(JsonSerializer.Serialize(new { report, selfCheck = new { cases = checks, seconds, passed = failed.Length == 0 }, bf16 = Bf16Json(bf16, native) }, DoctorJson));
         }
         else
         {
             Print(report, checks, seconds, output);
+            PrintBf16(bf16, native, output);
         }
 
         foreach (KernelCheckResult failure in failed)
@@ -92,6 +101,39 @@ internal sealed class DoctorCommand
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Self-check: {checks.Count(c => c.Passed)} of {checks.Count} cases agree with float64 ({seconds:0.0} s)"));
+    }
+
+    // The bfloat16 check as doctor reports it: what --precision bf16 and auto would do here, and why.
+    private static object Bf16Json(Bf16Decision bf16, string[] native) => new
+    {
+        native = native.Length > 0,
+        nativeExtensions = native,
+        usable = bf16.Usable,
+        probes = bf16.Probes.Count,
+        probesPassed = bf16.Probes.Count(p => p.Passed),
+        worstRelativeError = bf16.WorstRelativeError,
+        tolerance = Bf16Guard.Tolerance,
+        speedRatio = bf16.SpeedRatio,
+        autoNeeds = Bf16Guard.AutoSpeedup,
+        autoChooses = bf16.WorthIt ? "bf16" : "fp32",
+        reason = bf16.Reason,
+        milliseconds = bf16.Milliseconds,
+    };
+
+    private static void PrintBf16(Bf16Decision bf16, string[] native, TextWriter output)
+    {
+        output.WriteLine($"bf16:        {(native.Length > 0 ? "native (" + string.Join(", ", native) + ")" : "not native (no " + string.Join(" nor ", Bf16Guard.NativeExtensions) + "): --precision bf16 is refused, auto runs fp32")}");
+        if (bf16.Probes.Count > 0)
+        {
+            output.WriteLine($"  start-up check: {bf16.Probes.Count(p => p.Passed)} of {bf16.Probes.Count} bf16 convolution probes agree with float64, worst relative error {Format(bf16.WorstRelativeError)} (tolerance {Format(Bf16Guard.Tolerance)}){(bf16.Usable ? "" : ": --precision bf16 is refused")}");
+        }
+
+        if (!double.IsNaN(bf16.SpeedRatio))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  speed probe:    a VGG-sized convolution in bf16 runs {bf16.SpeedRatio:0.00}x as fast as fp32 (auto needs {Bf16Guard.AutoSpeedup:0.0}x)"));
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  --precision auto would choose {(bf16.WorthIt ? "bf16" : "fp32")} here (for VGG and ONNX backbones; zoo models always run fp32) ({bf16.Milliseconds:0} ms)"));
     }
 
     private static string Format(double value) => value.ToString("0.0e+00", CultureInfo.InvariantCulture);

@@ -42,6 +42,10 @@ public sealed class OnnxFeatureNetwork : IFeatureNetwork, IDisposable
     /// <remarks>The decoded arrays plus the tensors made from them: about twice the file.</remarks>
     public long WeightBytes => 2 * _graph.Model.SerializedBytes;
 
+    /// <inheritdoc />
+    /// <remarks>Half the float32 tensors, whose size is about the file's (<see cref="WeightBytes"/> counts the decoded arrays too).</remarks>
+    public long BFloat16WeightBytes => _graph.Model.SerializedBytes / 2;
+
     /// <summary>The compiled graph.</summary>
     public OnnxGraph Graph => _graph;
 
@@ -58,11 +62,43 @@ public sealed class OnnxFeatureNetwork : IFeatureNetwork, IDisposable
     public BackboneDefaults Defaults { get; }
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, Tensor> Extract(Tensor input, IReadOnlyCollection<string> layers)
+    public IReadOnlyDictionary<string, Tensor> Extract(Tensor input, IReadOnlyCollection<string> layers) => Extract(input, layers, ComputePrecision.Float32);
+
+    /// <inheritdoc />
+    /// <remarks>Any ONNX graph can: in bfloat16 every node reads its float32 operands as bfloat16 (see <see cref="OnnxGraph"/>).</remarks>
+    public bool ComputesInBFloat16 => true;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// In bfloat16 the image is cast once, every node runs in bfloat16 on the graph's bfloat16 copies of its weights
+    /// (made on first use), and each tapped value is cast back to float32: Gram matrices, losses and the optimiser
+    /// stay float32, as on VGG's path.
+    /// </remarks>
+    public IReadOnlyDictionary<string, Tensor> Extract(Tensor input, IReadOnlyCollection<string> layers, ComputePrecision precision)
     {
+        if (precision == ComputePrecision.Auto)
+        {
+            throw new ArgumentException("resolve the precision first (auto is a request, not an arithmetic)", nameof(precision));
+        }
+
         var byValue = layers.ToDictionary(l => l, Resolve, StringComparer.Ordinal);
-        IReadOnlyDictionary<string, Tensor> values = _graph.Run(new Dictionary<string, Tensor> { [_input] = input }, [.. byValue.Values.Distinct()]);
-        return byValue.ToDictionary(kv => kv.Key, kv => values[kv.Value], StringComparer.Ordinal);
+        string[] taps = [.. byValue.Values.Distinct()];
+        if (precision == ComputePrecision.Float32)
+        {
+            IReadOnlyDictionary<string, Tensor> values = _graph.Run(new Dictionary<string, Tensor> { [_input] = input }, taps);
+            return byValue.ToDictionary(kv => kv.Key, kv => values[kv.Value], StringComparer.Ordinal);
+        }
+
+        using Tensor half = input.to(ScalarType.BFloat16);
+        IReadOnlyDictionary<string, Tensor> computed = _graph.Run(new Dictionary<string, Tensor> { [_input] = half }, taps, bfloat16: true);
+        var features = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach ((string tap, Tensor value) in computed)
+        {
+            features[tap] = value.to(ScalarType.Float32);
+            value.Dispose();
+        }
+
+        return byValue.ToDictionary(kv => kv.Key, kv => features[kv.Value], StringComparer.Ordinal);
     }
 
     /// <inheritdoc />

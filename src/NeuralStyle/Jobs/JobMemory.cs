@@ -17,7 +17,9 @@ internal static class JobMemory
     /// larger than the content (<c>--style-scales</c> above 1): that forward pass keeps every activation up to the
     /// deepest style layer. The styles themselves are held for the whole run. A parameterisation with a variable of its
     /// own (Fourier, pyramid, decorrelated colours) and transforms add to the optimisation's share (see
-    /// <see cref="MemoryEstimator.OptimisedBytes"/>).
+    /// <see cref="MemoryEstimator.OptimisedBytes"/>). The settings' precision is resolved by now: bfloat16 halves the
+    /// activations and adds the weights' copies (<see cref="MemoryEstimator.BackboneBytes"/>); the style targets'
+    /// forward pass is estimated in float32, which errs high for bfloat16.
     /// </remarks>
     /// <exception cref="InsufficientMemoryException">The run would not fit.</exception>
     public static void Check(IFeatureNetwork network, StyleTransferSettings settings, JobImageSizes sizes, int? limitMiB, Action<JobEvent> report)
@@ -26,7 +28,7 @@ internal static class JobMemory
         (int width, int height) = sizes.Content;
         long styleImages = sizes.Styles.Aggregate(0L, (sum, s) => MemoryEstimator.Saturate((double)sum + MemoryEstimator.ImageBytes(s.Width, s.Height)));
         double variable = MemoryEstimator.VariableElements(settings.Parameterization, settings.DecorrelateColors, width, height);
-        long optimisation = MemoryEstimator.EstimateBytes(network, settings.LayersInUse(network.Defaults), width, height, weights, settings.OptimizerImageCopies, variable, !settings.Robustness.IsNone);
+        long optimisation = MemoryEstimator.EstimateBytes(network, settings.LayersInUse(network.Defaults), width, height, weights, settings.OptimizerImageCopies, variable, !settings.Robustness.IsNone, settings.Precision);
         long run = MemoryEstimator.Saturate((double)optimisation + styleImages);
 
         // Only the largest style can set the peak, and only if it has more pixels than the content: per pixel, a

@@ -16,6 +16,10 @@ public interface IFeatureNetwork
     /// <summary>Memory the loaded weights take, for the memory estimate.</summary>
     long WeightBytes { get; }
 
+    /// <summary>Memory the bfloat16 copies of the weights take once a bfloat16 run has made them, for the memory estimate.</summary>
+    /// <remarks>Half of <see cref="WeightBytes"/> where that counts the float32 tensors alone (VGG).</remarks>
+    long BFloat16WeightBytes => WeightBytes / 2;
+
     /// <summary>Layer names in evaluation order.</summary>
     IReadOnlyList<string> LayerNames { get; }
 
@@ -29,7 +33,7 @@ public interface IFeatureNetwork
     /// <remarks>Evaluation stops after the deepest requested layer.</remarks>
     IReadOnlyDictionary<string, torch.Tensor> Extract(torch.Tensor input, IReadOnlyCollection<string> layers);
 
-    /// <summary>Whether <see cref="Extract(torch.Tensor, IReadOnlyCollection{string}, ComputePrecision)"/> can compute in bfloat16 (VGG only, for now).</summary>
+    /// <summary>Whether <see cref="Extract(torch.Tensor, IReadOnlyCollection{string}, ComputePrecision)"/> can compute in bfloat16 (VGG and ONNX graphs; the zoo's models not yet).</summary>
     bool ComputesInBFloat16 => false;
 
     /// <summary>

@@ -40,7 +40,7 @@ public sealed record PrecisionChoice(ComputePrecision Requested, ComputePrecisio
 
         if (!network.ComputesInBFloat16)
         {
-            string why = $"the backbone {network.Description} has no bf16 path (only VGG has)";
+            string why = $"the backbone {network.Description} has no bf16 path (VGG and ONNX graphs have)";
             return requested == ComputePrecision.BFloat16
                 ? throw new ArgumentException($"--precision bf16: {why}; use --precision fp32 or auto")
                 : new PrecisionChoice(requested, ComputePrecision.Float32, $"auto chose fp32: {why}");

@@ -33,6 +33,58 @@ public class DoctorCommandTests
         string[] operations = [.. cases.Select(c => c.GetProperty("operation").GetString()!).Distinct()];
         Assert.Equal(["conv2d", "conv_transpose2d", "linear", "max_pool2d", "avg_pool2d", "batch_norm"], operations);
         Assert.True(selfCheck.GetProperty("seconds").GetDouble() < 30);
+
+        // The bf16 check: what this CPU has, the probes against the tolerance, the speed probe and auto's choice.
+        Bf16Decision decision = Bf16Guard.Current;
+        JsonElement bf16 = doc.RootElement.GetProperty("bf16");
+        bool native = Bf16Guard.NativeExtensions.Any(TorchRuntime.Report.Cpu.Extensions.Contains);
+        Assert.Equal(native, bf16.GetProperty("native").GetBoolean());
+        Assert.Equal(decision.Usable, bf16.GetProperty("usable").GetBoolean());
+        Assert.Equal(Bf16Guard.Tolerance, bf16.GetProperty("tolerance").GetDouble());
+        Assert.Equal(decision.WorthIt ? "bf16" : "fp32", bf16.GetProperty("autoChooses").GetString());
+        if (native)
+        {
+            Assert.Equal(Bf16Guard.Probes().Count, bf16.GetProperty("probes").GetInt32());
+            Assert.InRange(bf16.GetProperty("worstRelativeError").GetDouble(), 1e-6, Bf16Guard.Tolerance);
+            Assert.True(bf16.GetProperty("speedRatio").GetDouble() > 0);
+        }
+        else
+        {
+            Assert.Equal(0, bf16.GetProperty("probes").GetInt32());
+        }
+    }
+
+    [Fact]
+    public void The_bf16_check_is_reported_in_words_native_or_not()
+    {
+        var slower = new Bf16Decision(true, "avx512_bf16; all 6 agree", [.. Bf16Guard.Current.Probes], 12, SpeedRatio: 0.73);
+        var refused = new Bf16Decision(false, "the CPU (Old Xeon) has neither avx512_bf16 nor amx_bf16", [], 0);
+        try
+        {
+            DoctorCommand.Bf16Source = () => slower;
+            CliRun here = CliRun.Invoke("doctor");
+            Assert.True(here.ExitCode == 0, here.Error);
+            string[] lines = here.Output.Split('\n');
+            if (Bf16Guard.NativeExtensions.Any(TorchRuntime.Report!.Cpu.Extensions.Contains))
+            {
+                Assert.Contains(lines, l => l.StartsWith("bf16:        native (avx512_bf16", StringComparison.Ordinal));
+                Assert.Contains(lines, l => l.StartsWith("  start-up check: 6 of 6 bf16 convolution probes agree with float64, worst relative error ", StringComparison.Ordinal) && l.EndsWith("(tolerance 1.0e-02)", StringComparison.Ordinal));
+            }
+
+            Assert.Contains("  speed probe:    a VGG-sized convolution in bf16 runs 0.73x as fast as fp32 (auto needs 1.2x)", here.Output, StringComparison.Ordinal);
+            Assert.Contains("  --precision auto would choose fp32 here", here.Output, StringComparison.Ordinal);
+
+            DoctorCommand.Bf16Source = () => refused;
+            CliRun old = CliRun.Invoke("doctor");
+            Assert.True(old.ExitCode == 0, old.Error);
+            Assert.DoesNotContain("start-up check", old.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("speed probe", old.Output, StringComparison.Ordinal);
+            Assert.Contains("  --precision auto would choose fp32 here", old.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            DoctorCommand.Bf16Source = null;
+        }
     }
 
     [Fact]

@@ -8,8 +8,8 @@ namespace NeuralStyle.Tests.Cli;
 
 /// <summary>
 /// <c>--precision</c> on the command line: recorded in the manifest (asked, used, why), kept by a resumed run and
-/// matched as resolved, refused with one line for backbones without a bf16 path (the bundled ResNet-18, a zoo model),
-/// and auto's fallback said on the console.
+/// matched as resolved, given to the bundled ResNet-18 (an ONNX graph) where the CPU allows it, refused with one line
+/// for backbones without a bf16 path (a zoo model), and auto's fallback said on the console.
 /// </summary>
 public class PrecisionFlagTests(ModelsSqueezeNetReference reference) : IClassFixture<ModelsSqueezeNetReference>
 {
@@ -72,27 +72,54 @@ public class PrecisionFlagTests(ModelsSqueezeNetReference reference) : IClassFix
     }
 
     [Fact]
-    public void Bf16_with_a_backbone_without_a_bf16_path_is_a_usage_error_naming_it()
+    public void Bf16_with_a_zoo_backbone_is_a_usage_error_naming_it_and_auto_runs_fp32()
     {
         using var temp = new TempDirectory();
         string[] images = ["--content", Fixtures.Example("chelsea.png"), "--styles", Fixtures.Example("brick.png"), "--width", "64", "--iterations", "1", "--output", temp.File("o.png")];
-        CliRun resnet = CliRun.Invoke(["--network", BundledResNet18.DefaultPath, "--precision", "bf16", .. images]);
-        Assert.Equal(2, resnet.ExitCode);
-        string line = resnet.ErrorLines.Single(l => l.StartsWith("neural-style: error:", StringComparison.Ordinal));
-        Assert.Contains("--precision bf16: the backbone ", line, StringComparison.Ordinal);
-        Assert.Contains("ResNet-18", line, StringComparison.Ordinal);
-        Assert.Contains("has no bf16 path (only VGG has); use --precision fp32 or auto", line, StringComparison.Ordinal);
+        CliRun zoo = CliRun.Invoke(["--network", "squeezenet1_1", "--weights", reference.Run.StateDict, "--precision", "bf16", .. images]);
+        Assert.Equal(2, zoo.ExitCode);
+        string line = zoo.ErrorLines.Single(l => l.StartsWith("neural-style: error:", StringComparison.Ordinal));
+        Assert.Contains("--precision bf16: the backbone squeezenet1_1", line, StringComparison.Ordinal);
+        Assert.Contains("has no bf16 path (VGG and ONNX graphs have); use --precision fp32 or auto", line, StringComparison.Ordinal);
         Assert.False(File.Exists(temp.File("o.png")));
         Assert.False(File.Exists(temp.File("o.json")));
 
-        CliRun zoo = CliRun.Invoke(["--network", "squeezenet1_1", "--weights", reference.Run.StateDict, "--precision", "bf16", .. images]);
-        Assert.Equal(2, zoo.ExitCode);
-        Assert.Contains("--precision bf16: the backbone squeezenet1_1", zoo.ErrorLines.Single(l => l.StartsWith("neural-style: error:", StringComparison.Ordinal)), StringComparison.Ordinal);
-
         // auto runs in fp32 and says why.
-        CliRun auto = CliRun.Invoke(["--network", BundledResNet18.DefaultPath, "--precision", "auto", "--scales", "1", .. images]);
+        CliRun auto = CliRun.Invoke(["--network", "squeezenet1_1", "--weights", reference.Run.StateDict, "--precision", "auto", "--scales", "1", .. images]);
         Assert.True(auto.ExitCode == 0, auto.Error);
-        Assert.Contains("Precision: fp32 (auto chose fp32: the backbone ", auto.Error, StringComparison.Ordinal);
+        Assert.Contains("Precision: fp32 (auto chose fp32: the backbone squeezenet1_1", auto.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_bundled_ResNet18_runs_in_bf16_where_the_CPU_allows_it_and_the_manifest_says_so()
+    {
+        using var temp = new TempDirectory();
+        string[] images = ["--network", BundledResNet18.DefaultPath, "--content", Fixtures.Example("chelsea.png"), "--styles", Fixtures.Example("brick.png"), "--width", "64", "--iterations", "2", "--scales", "1", "--threads", "1"];
+        CliRun bf16 = CliRun.Invoke([.. images, "--precision", "bf16", "--output", temp.File("b.png")]);
+        if (Bf16Guard.Current.Usable)
+        {
+            Assert.True(bf16.ExitCode == 0, bf16.Error);
+            Assert.Contains("Precision: bf16 (bf16 as asked: ", bf16.Error, StringComparison.Ordinal);
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(temp.File("b.json")));
+            JsonElement precision = doc.RootElement.GetProperty("options").GetProperty("precision");
+            Assert.Equal("bf16", precision.GetProperty("requested").GetString());
+            Assert.Equal("bf16", precision.GetProperty("used").GetString());
+            Assert.Equal("bf16", doc.RootElement.GetProperty("options").GetProperty("settings").GetProperty("precision").GetString());
+        }
+        else
+        {
+            // A CPU without native bfloat16: one line, nothing written.
+            Assert.Equal(2, bf16.ExitCode);
+            Assert.StartsWith("neural-style: error: --precision bf16 refused: ", bf16.ErrorLines.Single(l => l.StartsWith("neural-style: error:", StringComparison.Ordinal)), StringComparison.Ordinal);
+            Assert.False(File.Exists(temp.File("b.json")));
+        }
+
+        CliRun auto = CliRun.Invoke([.. images, "--precision", "auto", "--output", temp.File("a.png")]);
+        Assert.True(auto.ExitCode == 0, auto.Error);
+        Assert.Contains($"Precision: {Native} (auto chose {Native}: ", auto.Error, StringComparison.Ordinal);
+        using JsonDocument record = JsonDocument.Parse(File.ReadAllText(temp.File("a.json")));
+        Assert.Equal("auto", record.RootElement.GetProperty("options").GetProperty("precision").GetProperty("requested").GetString());
+        Assert.Equal(Native, record.RootElement.GetProperty("options").GetProperty("precision").GetProperty("used").GetString());
     }
 
     [Fact]

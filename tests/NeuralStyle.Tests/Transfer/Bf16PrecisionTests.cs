@@ -123,7 +123,7 @@ public class Bf16PrecisionTests(ITestOutputHelper log)
         using var network = new ZooLikeNetwork();
         Func<Bf16Decision> never = () => throw new InvalidOperationException("the check must not run");
         var error = Assert.Throws<ArgumentException>(() => PrecisionChoice.Resolve(ComputePrecision.BFloat16, network, never));
-        Assert.Equal("--precision bf16: the backbone a float32-only network has no bf16 path (only VGG has); use --precision fp32 or auto", error.Message);
+        Assert.Equal("--precision bf16: the backbone a float32-only network has no bf16 path (VGG and ONNX graphs have); use --precision fp32 or auto", error.Message);
         PrecisionChoice auto = PrecisionChoice.Resolve(ComputePrecision.Auto, network, never);
         Assert.Equal(ComputePrecision.Float32, auto.Used);
         Assert.StartsWith("auto chose fp32: the backbone a float32-only network has no bf16 path", auto.Reason, StringComparison.Ordinal);

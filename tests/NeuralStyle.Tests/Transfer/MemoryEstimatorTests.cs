@@ -46,6 +46,28 @@ public class MemoryEstimatorTests
     }
 
     [Fact]
+    public void Bf16_lowers_the_estimate_of_a_large_image_by_less_than_half_its_activations_and_adds_the_weights_copies()
+    {
+        using VggFeatureNetwork network = MatConvNetVgg.Load(Fixtures.TinyVgg("tiny-vgg-current.mat"), PoolingMode.Max, "relu5_1");
+        string[] layers = ["relu1_1", "relu4_2", "relu5_1"];
+        long weights = network.WeightBytes;
+        long Estimate(int side, ComputePrecision precision) => MemoryEstimator.EstimateBytes(network, layers, side, side, weights, 2, precision: precision);
+
+        // Large: activations dominate; bf16 saves, but less than half the float32 activations' share (the tapped
+        // features' float32 copies, the kernels' scratch), so the saving is never overstated.
+        long fp32 = Estimate(4000, ComputePrecision.Float32), bf16 = Estimate(4000, ComputePrecision.BFloat16);
+        double fp32Activations = fp32 - MemoryEstimator.BaselineBytes - weights - MemoryEstimator.OptimisedBytes(4000, 4000, 2, 0, false);
+        Assert.True(bf16 < fp32, $"bf16 {bf16} against fp32 {fp32}");
+        Assert.True(fp32 - bf16 < fp32Activations / 2, $"saving {fp32 - bf16} against half the activations {fp32Activations / 2}");
+
+        // The weights' bfloat16 copies are counted: with no activations to speak of, bf16 costs more.
+        Assert.Equal(weights / 2, ((IFeatureNetwork)network).BFloat16WeightBytes);
+        double tiny = MemoryEstimator.BackboneBytes(0, 0, weights, weights / 2, ComputePrecision.BFloat16) - MemoryEstimator.BackboneBytes(0, 0, weights, weights / 2, ComputePrecision.Float32);
+        Assert.Equal(weights / 2, tiny);
+        Assert.Throws<ArgumentException>(() => MemoryEstimator.BackboneBytes(1, 1, weights, weights / 2, ComputePrecision.Auto));
+    }
+
+    [Fact]
     public void The_summary_estimate_grows_with_the_pixels_asked_for()
     {
         using ZooModel model = ModelZoo.Create("resnet18");

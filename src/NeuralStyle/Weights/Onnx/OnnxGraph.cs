@@ -11,6 +11,10 @@ namespace NeuralStyle.Weights.Onnx;
 /// so a loss on any tapped value back-propagates into the inputs (the image, in style transfer).</para>
 /// <para>Every node is checked when the graph is built: an unsupported operator, attribute or attribute value
 /// throws <see cref="OnnxUnsupportedException"/> then, never in the middle of a run.</para>
+/// <para>In bfloat16 (<see cref="Run(IReadOnlyDictionary{string, Tensor}, IReadOnlyCollection{string}, bool)"/>) every
+/// float32 value a node reads is read as bfloat16: the float32 constants through bfloat16 copies made once, on first
+/// use, and kept with the graph; so convolutions, batch normalisation, pooling, activations and additions all run in
+/// bfloat16, whatever the exporter folded or not.</para>
 /// <para>The graph owns its constant tensors; dispose it when done. Tensors returned by <see cref="Run(IReadOnlyDictionary{string, Tensor}, IReadOnlyCollection{string})"/>
 /// belong to the caller.</para>
 /// </remarks>
@@ -33,6 +37,7 @@ public sealed class OnnxGraph : IDisposable
     private readonly Dictionary<string, Tensor> _constants = new(StringComparer.Ordinal);
     private readonly HashSet<string> _inputNames;
     private readonly List<OnnxPaddingRecompute> _recomputed = [];
+    private Dictionary<string, Tensor>? _bf16Constants;
     private bool _disposed;
 
     /// <summary>Compiles <paramref name="model"/>, validating every node.</summary>
@@ -126,6 +131,9 @@ public sealed class OnnxGraph : IDisposable
     /// <summary>The frozen initializer tensors, for tests.</summary>
     internal IReadOnlyDictionary<string, Tensor> Constants => _constants;
 
+    /// <summary>How many bfloat16 copies of constants bfloat16 runs have made so far, for tests.</summary>
+    internal int BFloat16ConstantCount => _bf16Constants?.Count ?? 0;
+
     /// <summary>Counts node evaluations (tests use it to check that a run stops after the last node it needs).</summary>
     internal Action<OnnxNode>? NodeEvaluated { get; set; }
 
@@ -146,7 +154,17 @@ public sealed class OnnxGraph : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">An input is missing or unknown, or a tap names no value of the graph.</exception>
     /// <exception cref="OnnxEvaluationException">A node failed, e.g. because the input's shape does not fit the model.</exception>
-    public IReadOnlyDictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyCollection<string> taps)
+    public IReadOnlyDictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyCollection<string> taps) =>
+        Run(inputs, taps, bfloat16: false);
+
+    /// <summary>
+    /// <see cref="Run(IReadOnlyDictionary{string, Tensor}, IReadOnlyCollection{string})"/>, in bfloat16 when
+    /// <paramref name="bfloat16"/>: every float32 value a node reads (inputs, constants, earlier results) is read as
+    /// bfloat16, so the tapped values computed by nodes come back in bfloat16 (the caller casts them back).
+    /// </summary>
+    /// <exception cref="ArgumentException">An input is missing or unknown, or a tap names no value of the graph.</exception>
+    /// <exception cref="OnnxEvaluationException">A node failed, e.g. because the input's shape does not fit the model.</exception>
+    public IReadOnlyDictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyCollection<string> taps, bool bfloat16)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -166,7 +184,7 @@ public sealed class OnnxGraph : IDisposable
                     continue;
                 }
 
-                Evaluate(i, inputs, owned);
+                Evaluate(i, inputs, owned, bfloat16);
                 foreach (string name in free[i])
                 {
                     if (owned.Remove(name, out Tensor? t))
@@ -234,7 +252,7 @@ public sealed class OnnxGraph : IDisposable
         }
 
         _disposed = true;
-        foreach (Tensor t in _constants.Values)
+        foreach (Tensor t in _constants.Values.Concat(_bf16Constants?.Values ?? Enumerable.Empty<Tensor>()))
         {
             t.Dispose();
         }
@@ -334,19 +352,64 @@ public sealed class OnnxGraph : IDisposable
         return free;
     }
 
-    private void Evaluate(int i, IReadOnlyDictionary<string, Tensor> inputs, Dictionary<string, Tensor> owned)
+    private void Evaluate(int i, IReadOnlyDictionary<string, Tensor> inputs, Dictionary<string, Tensor> owned, bool bfloat16)
     {
         OnnxNode node = _nodes[i];
         var args = new Tensor?[node.Inputs.Count];
-        for (int k = 0; k < args.Length; k++)
-        {
-            args[k] = node.Inputs[k].Length == 0 ? null : Lookup(node.Inputs[k], inputs, owned);
-        }
-
-        Tensor?[] results;
+        // bfloat16 casts of float32 values made for this node only (a graph input, or a Cast node's float32 result).
+        var casts = new List<Tensor>();
         try
         {
-            results = _operators[i].Evaluate(args);
+            for (int k = 0; k < args.Length; k++)
+            {
+                args[k] = node.Inputs[k].Length == 0 ? null : Lookup(node.Inputs[k], inputs, owned);
+                if (bfloat16 && args[k] is { dtype: ScalarType.Float32 } value)
+                {
+                    args[k] = _constants.ContainsKey(node.Inputs[k]) ? BFloat16Constant(node.Inputs[k]) : Cast(value, casts);
+                }
+            }
+
+            Store(node, args, Compute(i, node, args), owned);
+        }
+        finally
+        {
+            // Autograd keeps what backward needs, and a result that was one of them is stored as an alias.
+            foreach (Tensor cast in casts)
+            {
+                cast.Dispose();
+            }
+        }
+    }
+
+    private static Tensor Cast(Tensor value, List<Tensor> casts)
+    {
+        Tensor cast = value.to(ScalarType.BFloat16);
+        casts.Add(cast);
+        return cast;
+    }
+
+    // The bfloat16 copy of a float32 constant, made once (outside any dispose scope and without gradient: the graph owns it).
+    private Tensor BFloat16Constant(string name)
+    {
+        _bf16Constants ??= new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        if (!_bf16Constants.TryGetValue(name, out Tensor? copy))
+        {
+            using (no_grad())
+            {
+                copy = _constants[name].to(ScalarType.BFloat16).DetachFromDisposeScope();
+            }
+
+            _bf16Constants[name] = copy;
+        }
+
+        return copy;
+    }
+
+    private Tensor?[] Compute(int i, OnnxNode node, Tensor?[] args)
+    {
+        try
+        {
+            return _operators[i].Evaluate(args);
         }
         catch (Exception ex) when (ex is not OnnxEvaluationException and not OutOfMemoryException)
         {
@@ -354,7 +417,10 @@ public sealed class OnnxGraph : IDisposable
             string reason = ex.Message.Split('\n', 2)[0].Trim();
             throw new OnnxEvaluationException(Model.SourceName, node.ToString(), $"{node.OpType} failed on inputs {Describe(node, args)}: {reason}", ex);
         }
+    }
 
+    private void Store(OnnxNode node, Tensor?[] args, Tensor?[] results, Dictionary<string, Tensor> owned)
+    {
         NodeEvaluated?.Invoke(node);
         for (int k = 0; k < results.Length; k++)
         {
@@ -370,7 +436,8 @@ public sealed class OnnxGraph : IDisposable
             }
 
             // A tensor handle is never shared between two names, so freeing one value cannot free another.
-            owned[node.Outputs[k]] = args.Any(a => ReferenceEquals(a, t)) || _constants.Values.Any(c => ReferenceEquals(c, t)) ? t.alias() : t;
+            bool shared = args.Any(a => ReferenceEquals(a, t)) || _constants.Values.Any(c => ReferenceEquals(c, t)) || (_bf16Constants?.Values.Any(c => ReferenceEquals(c, t)) ?? false);
+            owned[node.Outputs[k]] = shared ? t.alias() : t;
         }
     }
 
