@@ -24,6 +24,8 @@ using TorchSharp;
 //            (the kernel guard's start-up cost and each kernel configuration's speed; see KernelConfigurations.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- precision [--threads 2] [--sizes 256 512] [--rounds 3] [--timed 3]
 //            (issue 14: the bf16 engine path against fp32, speed and quality; see ReducedPrecision.cs)
+//        dotnet run -c Release --project bench/NeuralStyle.Bench -- zoo [--threads 2] [--rounds 2] [--timed 3] [--models NAME ...]
+//            (issue 14: every zoo model's inference throughput at batch 1 and 8 against torchvision; see ZooInference.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- quality [--pairs c:s ...] [--variant NAME "FLAGS" ...]
 //            (issue 12's picture-quality measures and contact sheets of the README's main command; see QualityBenchmark.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- measure [the quality options]
@@ -45,6 +47,11 @@ if (args.Length > 0 && args[0] == "sheet")
 if (args.Length > 0 && args[0] == "crop")
 {
     return CropEnlargement.Run(args);
+}
+
+if (args.Length > 0 && args[0] == "zoo")
+{
+    return ZooInference.Run(args);
 }
 
 if (args.Length > 0 && args[0] == "precision")
