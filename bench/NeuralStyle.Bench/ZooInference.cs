@@ -106,8 +106,8 @@ internal static class ZooInference
         Console.WriteLine();
         string header = string.Join(" | ", batches.Select(b => $"ours b{b} img/s | torchvision b{b}"));
         int last = batches[^1];
-        Console.WriteLine($"| model | torchvision name | parameters (ours / torchvision) | params equal? | {header} | ratio b{last} (ours time / theirs) | target met |" + (withAutograd ? $" ours with autograd b{last} img/s | inference mode gain b{last} |" : ""));
-        Console.WriteLine("|" + string.Concat(Enumerable.Repeat("---|", 6 + (2 * batches.Count) + (withAutograd ? 2 : 0))));
+        Console.WriteLine($"| model | torchvision name | parameters (ours / torchvision) | params equal? | {header} | ratio b{last} (ours time / theirs) | b{last} pair ratios min-max | target met |" + (withAutograd ? $" ours with autograd b{last} img/s | inference mode gain b{last} |" : ""));
+        Console.WriteLine("|" + string.Concat(Enumerable.Repeat("---|", 7 + (2 * batches.Count) + (withAutograd ? 2 : 0))));
         rows.ForEach(Console.WriteLine);
         return 0;
     }
@@ -183,7 +183,10 @@ internal static class ZooInference
 
         int last = batches[^1];
         double? ratio = theirs is null ? null : BenchData.Median(oursTimes[last]) / BenchData.Median(theirTimes[last]);
-        cells.Add(ratio is double x ? x.ToString("0.00", CultureInfo.InvariantCulture) : "");
+        cells.Add(ratio is double x ? x.ToString("0.000", CultureInfo.InvariantCulture) : "");
+        // Each timed batch of ours ran next to one of theirs: the spread of those pairs' ratios is the run's noise.
+        double[] pairs = theirs is null ? [] : [.. oursTimes[last].Zip(theirTimes[last], (o, t) => o / t).Order()];
+        cells.Add(pairs.Length == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"{pairs[0]:0.00}-{pairs[^1]:0.00}"));
         cells.Add(ratio is double y ? (y <= 1.0 ? "yes" : "no") : "");
         if (withAutograd)
         {
