@@ -30,6 +30,8 @@ using TorchSharp;
 //            (issue 14: the bf16 engine path against fp32, speed and quality; see ReducedPrecision.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- options [--sizes 256 512] [--rounds 2] [--timed 3] [--only NAME ...]
 //            (issue 14, item 2: each candidate engine option against the current code; see EngineOptions.cs)
+//        dotnet run -c Release --project bench/NeuralStyle.Bench -- zoo [--threads 2] [--rounds 2] [--timed 3] [--models NAME ...]
+//            (issue 14: every zoo model's inference throughput at batch 1 and 8 against torchvision; see ZooInference.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- quality [--pairs c:s ...] [--variant NAME "FLAGS" ...]
 //            (issue 12's picture-quality measures and contact sheets of the README's main command; see QualityBenchmark.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- measure [the quality options]
@@ -56,6 +58,11 @@ if (args.Length > 0 && args[0] == "sheet")
 if (args.Length > 0 && args[0] == "crop")
 {
     return CropEnlargement.Run(args);
+}
+
+if (args.Length > 0 && args[0] == "zoo")
+{
+    return ZooInference.Run(args);
 }
 
 if (args.Length > 0 && args[0] == "precision")

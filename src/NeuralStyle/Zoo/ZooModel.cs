@@ -20,6 +20,24 @@ public abstract class ZooModel : nn.Module<Tensor, Tensor>
     /// <remarks>The default has no auxiliary heads. Models with heads override this and make <c>forward</c> return its <see cref="ZooOutput.Main"/>.</remarks>
     public virtual ZooOutput ForwardAll(Tensor input) => new(forward(input), []);
 
+    /// <summary>The model's output for <paramref name="input"/> as for inference: evaluation mode and no autograd.</summary>
+    /// <remarks>
+    /// Switches the model to evaluation mode (batch norm's running statistics, no dropout, no auxiliary heads) and runs
+    /// it under LibTorch's inference mode, which records no graph and skips the version counters that no_grad still
+    /// keeps. The result is an inference tensor: it cannot take part in autograd later (clone it to do so).
+    /// </remarks>
+    public Tensor Infer(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (training)
+        {
+            eval();
+        }
+
+        using IDisposable mode = inference_mode();
+        return call(input);
+    }
+
     /// <summary>The state dict in PyTorch's order (each module's parameters, then its buffers, then its children), as a checkpoint lists it.</summary>
     /// <remarks>TorchSharp's own lists every parameter of the tree before any buffer: see <see cref="Blocks.PyTorchStateDict"/>.</remarks>
     public override Dictionary<string, Tensor> state_dict(Dictionary<string, Tensor>? destination = null, string? prefix = null) =>

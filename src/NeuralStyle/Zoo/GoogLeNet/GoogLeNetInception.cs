@@ -36,6 +36,11 @@ public sealed class GoogLeNetInception : ExplicitModule
     public long OutChannels { get; }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) =>
-        cat([_branch1.call(input), _branch2.call(input), _branch3.call(input), _branch4.call(input)], 1);
+    public override Tensor forward(Tensor input)
+    {
+        // Frees the branches' intermediates when the block ends, as PyTorch's reference counting does; without it a
+        // whole forward's activations stayed alive until the caller's scope, and every layer wrote to fresh memory.
+        using var scope = NewDisposeScope();
+        return cat([_branch1.call(input), _branch2.call(input), _branch3.call(input), _branch4.call(input)], 1).MoveToOuterDisposeScope();
+    }
 }

@@ -28,5 +28,10 @@ public sealed class BasicConv2d : ExplicitModule
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => nn.functional.relu(_bn.call(_conv.call(input)));
+    public override Tensor forward(Tensor input)
+    {
+        // The convolution's and batch norm's outputs are freed at once, as PyTorch frees them, not at the caller's scope.
+        using var scope = NewDisposeScope();
+        return nn.functional.relu(_bn.call(_conv.call(input))).MoveToOuterDisposeScope();
+    }
 }

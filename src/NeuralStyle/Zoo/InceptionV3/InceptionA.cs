@@ -38,10 +38,13 @@ public sealed class InceptionA : ExplicitModule
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
+        // Frees the branches' intermediates when the block ends, as PyTorch's reference counting does; without it a
+        // whole forward's activations stayed alive until the caller's scope, and every layer wrote to fresh memory.
+        using var scope = NewDisposeScope();
         Tensor branch1x1 = _branch1x1.call(input);
         Tensor branch5x5 = _branch5x5_2.call(_branch5x5_1.call(input));
         Tensor branch3x3dbl = _branch3x3dbl_3.call(_branch3x3dbl_2.call(_branch3x3dbl_1.call(input)));
         Tensor branchPool = _branchPool.call(nn.functional.avg_pool2d(input, 3, stride: 1, padding: 1));
-        return cat([branch1x1, branch5x5, branch3x3dbl, branchPool], 1);
+        return cat([branch1x1, branch5x5, branch3x3dbl, branchPool], 1).MoveToOuterDisposeScope();
     }
 }

@@ -48,11 +48,14 @@ public sealed class InceptionC : ExplicitModule
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
+        // Frees the branches' intermediates when the block ends, as PyTorch's reference counting does; without it a
+        // whole forward's activations stayed alive until the caller's scope, and every layer wrote to fresh memory.
+        using var scope = NewDisposeScope();
         Tensor branch1x1 = _branch1x1.call(input);
         Tensor branch7x7 = _branch7x7_3.call(_branch7x7_2.call(_branch7x7_1.call(input)));
         Tensor branch7x7dbl = _branch7x7dbl_1.call(input);
         branch7x7dbl = _branch7x7dbl_5.call(_branch7x7dbl_4.call(_branch7x7dbl_3.call(_branch7x7dbl_2.call(branch7x7dbl))));
         Tensor branchPool = _branchPool.call(nn.functional.avg_pool2d(input, 3, stride: 1, padding: 1));
-        return cat([branch1x1, branch7x7, branch7x7dbl, branchPool], 1);
+        return cat([branch1x1, branch7x7, branch7x7dbl, branchPool], 1).MoveToOuterDisposeScope();
     }
 }

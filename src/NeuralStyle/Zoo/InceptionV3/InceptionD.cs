@@ -35,9 +35,12 @@ public sealed class InceptionD : ExplicitModule
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
+        // Frees the branches' intermediates when the block ends, as PyTorch's reference counting does; without it a
+        // whole forward's activations stayed alive until the caller's scope, and every layer wrote to fresh memory.
+        using var scope = NewDisposeScope();
         Tensor branch3x3 = _branch3x3_2.call(_branch3x3_1.call(input));
         Tensor branch7x7x3 = _branch7x7x3_4.call(_branch7x7x3_3.call(_branch7x7x3_2.call(_branch7x7x3_1.call(input))));
         Tensor branchPool = nn.functional.max_pool2d(input, 3, stride: 2);
-        return cat([branch3x3, branch7x7x3, branchPool], 1);
+        return cat([branch3x3, branch7x7x3, branchPool], 1).MoveToOuterDisposeScope();
     }
 }

@@ -44,12 +44,15 @@ public sealed class InceptionE : ExplicitModule
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
+        // Frees the branches' intermediates when the block ends, as PyTorch's reference counting does; without it a
+        // whole forward's activations stayed alive until the caller's scope, and every layer wrote to fresh memory.
+        using var scope = NewDisposeScope();
         Tensor branch1x1 = _branch1x1.call(input);
         Tensor branch3x3 = _branch3x3_1.call(input);
         branch3x3 = cat([_branch3x3_2a.call(branch3x3), _branch3x3_2b.call(branch3x3)], 1);
         Tensor branch3x3dbl = _branch3x3dbl_2.call(_branch3x3dbl_1.call(input));
         branch3x3dbl = cat([_branch3x3dbl_3a.call(branch3x3dbl), _branch3x3dbl_3b.call(branch3x3dbl)], 1);
         Tensor branchPool = _branchPool.call(nn.functional.avg_pool2d(input, 3, stride: 1, padding: 1));
-        return cat([branch1x1, branch3x3, branch3x3dbl, branchPool], 1);
+        return cat([branch1x1, branch3x3, branch3x3dbl, branchPool], 1).MoveToOuterDisposeScope();
     }
 }
