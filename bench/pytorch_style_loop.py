@@ -36,7 +36,6 @@ are cast back to float32 and the losses, the image and Adam stay float32, as in 
 
 import argparse
 import json
-import math
 import os
 import platform
 import re
@@ -45,6 +44,9 @@ import time
 
 import torch
 import torch.nn.functional as F
+
+# The seed's Gram matrix and TensorFlow's Adam, as the VGG-only peer defines them (same directory).
+from pytorch_reference import TFAdam, gram
 
 VGG_MEAN_RGB = (123.68, 116.779, 103.939)
 RESNET_MEAN_RGB = (123.15163, 115.902885, 103.06262)
@@ -185,12 +187,6 @@ class OnnxResNet:
         return feats
 
 
-def gram(f):
-    _, c, h, w = f.shape
-    f = f.reshape(c, h * w)
-    return f.mm(f.t()) / (c * h * w)
-
-
 def swag(f, temperature):
     n = f.shape[1] * f.shape[2] * f.shape[3]
     return (F.softmax((f / temperature).reshape(f.shape[0], n), 1) * n).reshape(f.shape)
@@ -215,22 +211,6 @@ def read_image(path, height, width, net):
     if net.bgr:
         chw = chw.flip(0)
     return chw.unsqueeze(0).contiguous()
-
-
-class TFAdam:
-    def __init__(self, x, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.x, self.lr, self.b1, self.b2, self.eps = x, lr, beta1, beta2, eps
-        self.m = torch.zeros_like(x)
-        self.v = torch.zeros_like(x)
-        self.t = 0
-
-    @torch.no_grad()
-    def step(self, g):
-        self.t += 1
-        lr_t = self.lr * math.sqrt(1 - self.b2 ** self.t) / (1 - self.b1 ** self.t)
-        self.m.mul_(self.b1).add_(g, alpha=1 - self.b1)
-        self.v.mul_(self.b2).addcmul_(g, g, value=1 - self.b2)
-        self.x.addcdiv_(self.m, self.v.sqrt().add_(self.eps), value=-lr_t)
 
 
 def features(net, x, wanted, bf16):

@@ -1,3 +1,4 @@
+using NeuralStyle.Jobs;
 using System.Globalization;
 using NeuralStyle.Backbones;
 using NeuralStyle.Imaging;
@@ -99,19 +100,10 @@ internal static class ReducedPrecision
                 return (RandomVgg19.Create("relu5_1"), new StyleTransferSettings(), "VGG-19 shapes (random weights, to relu5_1)");
             case "resnet18":
                 OnnxFeatureNetwork resnet = BundledResNet18.Load();
-                LossWeights weights = resnet.Defaults.EffectiveWeights;
-                PictureDefaults picture = resnet.Defaults.EffectivePicture;
-                var settings = new StyleTransferSettings
-                {
-                    ContentWeight = weights.Content,
-                    StyleWeight = weights.Style,
-                    TvWeight = weights.Tv,
-                    LearningRate = weights.LearningRate,
-                    Parameterization = picture.Parameterization,
-                    DecorrelateColors = picture.DecorrelateColors,
-                    Robustness = picture.Robustness,
-                    ChromaTvWeight = picture.ChromaTvWeight,
-                };
+                // What `--network` with it runs: the backbone's weights and picture settings, resolved as a job does.
+                StyleTransferSettings settings = PictureChoice.Backbone.ApplyTo(
+                    LossWeightChoice.Backbone.ApplyTo(new StyleTransferSettings(), resnet.Defaults.EffectiveWeights),
+                    resnet.Defaults.EffectivePicture);
                 return (resnet, settings, "bundled ResNet-18 (ONNX graph, its default layers, weights and picture settings)");
             default:
                 throw new ArgumentException($"--networks: unknown network '{name}' (vgg19 or resnet18)");

@@ -5,6 +5,9 @@ namespace NeuralStyle.Jobs;
 /// <summary>The loss weights the user gave; the rest come from the backbone once it is known.</summary>
 public sealed record LossWeightChoice(double? Content, double? Style, double? Tv, double? LearningRate)
 {
+    /// <summary>Nothing chosen: the backbone's weights for all.</summary>
+    public static LossWeightChoice Backbone { get; } = new(null, null, null, null);
+
     /// <summary>The settings with the chosen weights, the backbone's <paramref name="defaults"/> elsewhere.</summary>
     public StyleTransferSettings ApplyTo(StyleTransferSettings settings, LossWeights defaults) => settings with
     {

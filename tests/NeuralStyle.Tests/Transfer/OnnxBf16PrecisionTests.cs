@@ -1,10 +1,12 @@
 using System.Globalization;
 using NeuralStyle.Backbones;
 using NeuralStyle.Imaging;
+using NeuralStyle.Jobs;
 using NeuralStyle.Runtime;
 using NeuralStyle.Tensors;
 using NeuralStyle.Tests.Support;
 using NeuralStyle.Transfer;
+using NeuralStyle.Transfer.Robustness;
 using Xunit;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -157,22 +159,17 @@ public sealed class OnnxBf16PrecisionTests(OnnxBf16PrecisionTests.Network resnet
     // fluctuation of several per cent that has nothing to do with the arithmetic.
     private double[] Losses(RgbImage content, RgbImage style, ComputePrecision precision)
     {
-        LossWeights weights = BundledResNet18.Defaults.EffectiveWeights;
-        PictureDefaults picture = BundledResNet18.Defaults.EffectivePicture;
-        var settings = new StyleTransferSettings
+        StyleTransferSettings backbone = PictureChoice.Backbone.ApplyTo(
+            LossWeightChoice.Backbone.ApplyTo(new StyleTransferSettings(), BundledResNet18.Defaults.EffectiveWeights),
+            BundledResNet18.Defaults.EffectivePicture);
+        StyleTransferSettings settings = backbone with
         {
             Iterations = 8,
             PrintIterations = 1,
             Seed = 3,
             InitialNoiseBlend = 0,
             Precision = precision,
-            ContentWeight = weights.Content,
-            StyleWeight = weights.Style,
-            TvWeight = weights.Tv,
-            LearningRate = weights.LearningRate,
-            Parameterization = picture.Parameterization,
-            DecorrelateColors = picture.DecorrelateColors,
-            ChromaTvWeight = picture.ChromaTvWeight,
+            Robustness = TransformRobustness.None,
         };
         var transfer = new StyleTransfer(resnet.Value, settings);
         Assert.Equal(precision, transfer.Precision.Used);
