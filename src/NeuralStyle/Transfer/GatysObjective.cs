@@ -25,7 +25,10 @@ internal sealed class GatysObjective : IDisposable
     // under the same transform.
     private readonly Tensor? _contentInput;
 
-    public GatysObjective(IFeatureNetwork network, StyleTransferSettings settings, PixelConvention pixels, RgbImage content, IReadOnlyList<RgbImage> styles)
+    // Set when the images are evaluated block by block (see Tiling.TiledLosses); the untiled targets are then empty.
+    private readonly Tiling.TiledLosses? _tiled;
+
+    public GatysObjective(IFeatureNetwork network, StyleTransferSettings settings, PixelConvention pixels, RgbImage content, IReadOnlyList<RgbImage> styles, Tiling.TiledPasses? tiling = null)
     {
         _network = network;
         _settings = settings;
@@ -35,6 +38,11 @@ internal sealed class GatysObjective : IDisposable
         _smoothing = settings.Smoothing ?? network.Defaults.Smoothing;
         _blend = settings.NormalisedBlendWeights(styles.Count);
         _layers = [.. settings.LayersInUse(network.Defaults)];
+        if (tiling is not null)
+        {
+            (_tiled, _contentTargets, _contentInput) = Tiled(tiling, content, styles);
+            return;
+        }
 
         using var noGrad = no_grad();
         using (var scope = NewDisposeScope())
@@ -76,6 +84,32 @@ internal sealed class GatysObjective : IDisposable
         }
     }
 
+    // The tiled terms, the content targets at full size and, with transforms, the content image kept to be transformed.
+    private (Tiling.TiledLosses, Dictionary<string, Tensor>, Tensor?) Tiled(Tiling.TiledPasses tiling, RgbImage content, IReadOnlyList<RgbImage> styles)
+    {
+        using var noGrad = no_grad();
+        using Tensor input = ImageTensors.Preprocess(content, _pixels);
+        var inputs = new List<Tensor>();
+        try
+        {
+            foreach (RgbImage style in styles)
+            {
+                inputs.Add(ImageTensors.Preprocess(style, _pixels));
+            }
+
+            var tiled = new Tiling.TiledLosses(tiling, _settings, _network.Defaults, _smoothing, input, inputs);
+            Dictionary<string, Tensor> targets = tiled.ContentTargets(input);
+            return (tiled, targets, _settings.Robustness.IsNone ? null : input.detach().clone());
+        }
+        finally
+        {
+            foreach (Tensor t in inputs)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
     // The targets' features, which must be floating-point: a layer of another type (an ONNX comparison's Bool output)
     // would reach LibTorch's matrix product, which aborts the process on it instead of raising an error.
     private static IReadOnlyDictionary<string, Tensor> Features(IFeatureNetwork network, ComputePrecision precision, Tensor input, IReadOnlyCollection<string> layers)
@@ -98,6 +132,11 @@ internal sealed class GatysObjective : IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         Tensor input = transform.Apply(_contentInput ?? throw new InvalidOperationException("the objective was built without transforms"));
+        if (_tiled is not null)
+        {
+            return new ContentTargets(transform, _tiled.ContentTargets(input));
+        }
+
         IReadOnlyDictionary<string, Tensor> features = Features(_network, _settings.Precision, input, [.. _contentLayers.Select(c => c.Layer)]);
         var targets = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (LayerWeight target in _contentLayers)
@@ -117,6 +156,41 @@ internal sealed class GatysObjective : IDisposable
     {
         Tensor seen = transformed is null ? x : transformed.Transform.Apply(x);
         IReadOnlyDictionary<string, Tensor> contentTargets = transformed?.Targets ?? _contentTargets;
+        (Tensor content, Tensor style) = _tiled is null ? Untiled(seen, contentTargets) : TiledTerms(_tiled, seen, contentTargets);
+
+        // The console's "tv loss" is the whole smoothness penalty: the seed's term and, when weighted, the colour one.
+        Tensor tv = GatysLosses.TotalVariation(x) * _settings.TvWeight;
+        if (_settings.ChromaTvWeight > 0)
+        {
+            tv = tv + (ChromaTotalVariation.Of(x, _pixels) * _settings.ChromaTvWeight);
+        }
+
+        return (content, style, tv);
+    }
+
+    // The tiled terms as tensors that backward() turns into their gradient: the values computed block by block, and
+    // the gradient g reaches the image through sum(seen * g) - sum(seen * g).detach(), which is exactly zero.
+    private static (Tensor Content, Tensor Style) TiledTerms(Tiling.TiledLosses tiled, Tensor seen, IReadOnlyDictionary<string, Tensor> contentTargets)
+    {
+        bool gradient = is_grad_enabled() && seen.requires_grad;
+        (double contentValue, double styleValue, Tensor? g) = tiled.Evaluate(seen.detach(), contentTargets, gradient);
+        Tensor content = tensor((float)contentValue);
+        Tensor style = tensor((float)styleValue);
+        if (g is not null)
+        {
+            using (g)
+            {
+                Tensor link = (seen * g).sum();
+                style = style + (link - link.detach());
+            }
+        }
+
+        return (content, style);
+    }
+
+    // Content and style terms from one pass of the whole image.
+    private (Tensor Content, Tensor Style) Untiled(Tensor seen, IReadOnlyDictionary<string, Tensor> contentTargets)
+    {
         Dictionary<string, Tensor> features = _network.Extract(seen, _layers, _settings.Precision).ToDictionary(f => f.Key, f => Smooth(f.Key, f.Value), StringComparer.Ordinal);
 
         Tensor content = zeros(1, ScalarType.Float32).squeeze();
@@ -137,14 +211,7 @@ internal sealed class GatysObjective : IDisposable
             style = style + (perStyle * (_settings.StyleWeight * _blend[i]));
         }
 
-        // The console's "tv loss" is the whole smoothness penalty: the seed's term and, when weighted, the colour one.
-        Tensor tv = GatysLosses.TotalVariation(x) * _settings.TvWeight;
-        if (_settings.ChromaTvWeight > 0)
-        {
-            tv = tv + (ChromaTotalVariation.Of(x, _pixels) * _settings.ChromaTvWeight);
-        }
-
-        return (content, style, tv);
+        return (content, style);
     }
 
     /// <summary>The total loss of <paramref name="x"/> without building a graph (for checkpoints).</summary>
@@ -161,6 +228,7 @@ internal sealed class GatysObjective : IDisposable
 
     public void Dispose()
     {
+        _tiled?.Dispose();
         _contentInput?.Dispose();
         foreach (Tensor t in _contentTargets.Values)
         {

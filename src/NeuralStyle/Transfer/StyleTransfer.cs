@@ -4,6 +4,7 @@ using NeuralStyle.Tensors;
 using NeuralStyle.Transfer.Optimizers;
 using NeuralStyle.Transfer.Parameterizations;
 using NeuralStyle.Transfer.Robustness;
+using NeuralStyle.Transfer.Tiling;
 using static TorchSharp.torch;
 using NeuralStyle.Runtime;
 
@@ -16,6 +17,7 @@ public sealed class StyleTransfer
 
     private readonly IFeatureNetwork _network;
     private readonly StyleTransferSettings _settings;
+    private TilingGeometry? _geometry;
 
     /// <summary>Prepares a transfer with a backbone and its settings.</summary>
     /// <remarks>
@@ -25,11 +27,15 @@ public sealed class StyleTransfer
     /// only after the start-up check of bf16 convolutions against float64 has passed.
     /// </remarks>
     /// <exception cref="ArgumentException">A setting makes no sense, or bf16 was asked and cannot be had.</exception>
-    public StyleTransfer(IFeatureNetwork network, StyleTransferSettings settings)
+    /// <param name="network">The backbone.</param>
+    /// <param name="settings">The run's settings.</param>
+    /// <param name="tiling">The network's tiling geometry for these settings' layers, when the caller has measured it already; measured on first use otherwise.</param>
+    public StyleTransfer(IFeatureNetwork network, StyleTransferSettings settings, TilingGeometry? tiling = null)
     {
         settings.Validate();
         TorchRuntime.EnsureInitialized();
         _network = network;
+        _geometry = tiling;
         Precision = PrecisionChoice.Resolve(settings.Precision, network);
         settings = settings with { Precision = Precision.Used };
         _settings = settings.Seed is null ? settings with { Seed = NewSeed() } : settings;
@@ -89,14 +95,42 @@ public sealed class StyleTransfer
             }
         }
 
-        return Run(content, styles, initial, resume, captureState);
+        TiledPasses? tiling = TilingFor(content, styles);
+        return Run(content, styles, initial, resume, captureState, tiling);
     }
 
-    private IEnumerable<TransferEvent> Run(RgbImage content, IReadOnlyList<RgbImage> styles, RgbImage? initial, TransferState? resume, bool captureState)
+    /// <summary>Whether images of these sizes are evaluated block by block: some side exceeds <see cref="StyleTransferSettings.TileSize"/>.</summary>
+    public bool Tiles(int width, int height) => _settings.TileSize is int tile && Math.Max(width, height) > tile;
+
+    /// <summary>The blocks a <paramref name="width"/> x <paramref name="height"/> image is cut into, or null when it is evaluated whole.</summary>
+    /// <remarks>Measures the network's geometry on first use (a few forward passes at <see cref="TilingGeometry.ProbeSize"/> pixels).</remarks>
+    public TileGrid? GridFor(int width, int height) =>
+        Tiles(width, height) ? new TileGrid(width, height, _settings.TileSize!.Value, Geometry.Margin, Geometry.Alignment) : null;
+
+    /// <summary>The network's tiling geometry for this run's layers.</summary>
+    public TilingGeometry Geometry => _geometry ??= TilingGeometry.Measure(_network, LayersInUse);
+
+    // The block passes when the content or a style is larger than the tile; their style loss must be one of sums.
+    private TiledPasses? TilingFor(RgbImage content, IReadOnlyList<RgbImage> styles)
+    {
+        if (!Tiles(content.Width, content.Height) && !styles.Any(s => Tiles(s.Width, s.Height)))
+        {
+            return null;
+        }
+
+        if (TiledLosses.Refusal(_settings.StyleLoss) is string refusal)
+        {
+            throw new ArgumentException(refusal);
+        }
+
+        return new TiledPasses(_network, Geometry, _settings.TileSize!.Value, _settings.Precision);
+    }
+
+    private IEnumerable<TransferEvent> Run(RgbImage content, IReadOnlyList<RgbImage> styles, RgbImage? initial, TransferState? resume, bool captureState, TiledPasses? tiling)
     {
         var clock = Stopwatch.StartNew();
         PixelConvention pixels = _network.Pixels;
-        var objective = new GatysObjective(_network, _settings, pixels, content, styles);
+        var objective = new GatysObjective(_network, _settings, pixels, content, styles, tiling);
         ColorBasis? colors = null;
         IImageParameters? parameters = null;
         try

@@ -91,6 +91,16 @@ public sealed record StyleTransferSettings
     /// <summary>The backbone's arithmetic: float32 (the seed), bfloat16 where allowed, or auto (see <see cref="PrecisionChoice"/>); the losses and the optimiser stay float32.</summary>
     public ComputePrecision Precision { get; init; } = ComputePrecision.Float32;
 
+    /// <summary>
+    /// Evaluate images whose longer side exceeds this many pixels block by block, exactly (see
+    /// <see cref="Tiling.TiledLosses"/>); null evaluates every image whole. The blocks' inner side is this, rounded down
+    /// to the network's largest stride, and each block adds the margin its receptive field needs.
+    /// </summary>
+    public int? TileSize { get; init; }
+
+    /// <summary>The smallest tile accepted, in pixels.</summary>
+    public const int MinTileSize = 32;
+
     /// <summary>Content layers and their weights before <see cref="ContentWeight"/>.</summary>
     /// <remarks>Without an explicit list: the backbone's main content layer, blended with its second one (the seed's relu4_2 / relu5_2).</remarks>
     public IReadOnlyList<LayerWeight> ContentLayerWeights(BackboneDefaults defaults)
@@ -170,6 +180,11 @@ public sealed record StyleTransferSettings
         if (LbfgsHistory <= 0)
         {
             throw new ArgumentException($"L-BFGS history must be positive (got {LbfgsHistory})");
+        }
+
+        if (TileSize is int tile && tile < MinTileSize)
+        {
+            throw new ArgumentException($"the tile size must be at least {MinTileSize} pixels (got {tile})");
         }
 
         if (ContentLayers is { Count: 0 } || StyleLayers is { Count: 0 })

@@ -31,8 +31,10 @@ public static class StyleLosses
 }
 
 /// <summary>The seed's Gram term: mean((G(x) - G(s))^2) with G = F F^T / (C*H*W), computed by <see cref="GatysLosses"/>.</summary>
-internal sealed class GramStyleLoss : IStyleLoss
+internal sealed class GramStyleLoss : ISummedStyleLoss
 {
+    public IReadOnlyList<int> Degrees { get; } = [2];
+
     public IStyleTarget Target(Tensor styleFeatures)
     {
         StyleLossFeatures.CheckActivation(styleFeatures);
@@ -41,7 +43,20 @@ internal sealed class GramStyleLoss : IStyleLoss
         return new GramTarget(GatysLosses.Gram(styleFeatures).DetachFromDisposeScope());
     }
 
-    private sealed class GramTarget(Tensor gram) : IStyleTarget
+    public IReadOnlyList<Tensor> Sums(Tensor features)
+    {
+        using Tensor flat = StyleLossFeatures.Channels(features);
+        return [flat.matmul(flat.t())];
+    }
+
+    public ISummedStyleTarget TargetFromSums(IReadOnlyList<Tensor> totals, long pixels)
+    {
+        using var noGrad = no_grad();
+        Tensor sum = totals[0];
+        return new GramTarget((sum / (sum.shape[0] * pixels)).to_type(ScalarType.Float32).DetachFromDisposeScope());
+    }
+
+    private sealed class GramTarget(Tensor gram) : ISummedStyleTarget
     {
         public Tensor Loss(Tensor features)
         {
@@ -49,6 +64,14 @@ internal sealed class GramStyleLoss : IStyleLoss
             // The same two calls as GatysObjective so the numbers are bit-identical to the seed's term.
             using Tensor current = GatysLosses.Gram(features);
             return GatysLosses.MeanSquaredError(current, gram);
+        }
+
+        public Tensor LossFromSums(IReadOnlyList<Tensor> totals, long pixels)
+        {
+            Tensor sum = totals[0];
+            using Tensor current = sum / (sum.shape[0] * pixels);
+            using Tensor target = gram.to_type(sum.dtype);
+            return GatysLosses.MeanSquaredError(current, target);
         }
 
         public void Dispose() => gram.Dispose();

@@ -14,8 +14,43 @@ namespace NeuralStyle.Transfer.Losses;
 /// in the features' type. The loss is a difference of traces, so in float32 it is zero only to about 1e-6 of tr(S) and
 /// can be slightly negative near the optimum; it is not clamped, because clamping would stop the gradient there.
 /// </remarks>
-internal sealed class Wasserstein2StyleLoss(int iterations = MatrixSqrt.DefaultIterations) : IStyleLoss
+internal sealed class Wasserstein2StyleLoss(int iterations = MatrixSqrt.DefaultIterations) : ISummedStyleLoss
 {
+    public IReadOnlyList<int> Degrees { get; } = [1, 2];
+
+    public IReadOnlyList<Tensor> Sums(Tensor features)
+    {
+        using Tensor flat = StyleLossFeatures.Channels(features);
+        return [flat.sum([1], keepdim: true), flat.matmul(flat.t())];
+    }
+
+    public ISummedStyleTarget TargetFromSums(IReadOnlyList<Tensor> totals, long pixels)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        (Tensor mean, Tensor covariance) = MomentsFromSums([.. totals.Select(t => t.to_type(ScalarType.Float64))], pixels);
+        return NewTarget(mean, covariance, ScalarType.Float32);
+    }
+
+    // Mean (C x 1) and population covariance from the sums of x (C x 1) and x x^T (C x C).
+    private static (Tensor Mean, Tensor Covariance) MomentsFromSums(IReadOnlyList<Tensor> totals, long pixels)
+    {
+        Tensor mean = totals[0] / pixels;
+        Tensor covariance = (totals[1] / pixels) - mean.matmul(mean.t());
+        return (mean, (covariance + covariance.t()) * 0.5);
+    }
+
+    // The target from the style's float64 mean and covariance, stored in the features' type.
+    private Wasserstein2Target NewTarget(Tensor mean, Tensor covariance, ScalarType type)
+    {
+        Tensor root = MatrixSqrt.Eigen(covariance);
+        return new Wasserstein2Target(
+            mean.to_type(type).DetachFromDisposeScope(),
+            root.to_type(type).DetachFromDisposeScope(),
+            covariance.trace().to_type(type).DetachFromDisposeScope(),
+            iterations);
+    }
+
     public IStyleTarget Target(Tensor styleFeatures)
     {
         using var noGrad = no_grad();
@@ -24,13 +59,7 @@ internal sealed class Wasserstein2StyleLoss(int iterations = MatrixSqrt.DefaultI
         using Tensor flat = StyleLossFeatures.Channels(styleFeatures);
         Tensor wide = flat.to_type(ScalarType.Float64);
         (Tensor mean, Tensor covariance) = Moments(wide);
-        Tensor root = MatrixSqrt.Eigen(covariance);
-        ScalarType type = styleFeatures.dtype;
-        return new Wasserstein2Target(
-            mean.to_type(type).DetachFromDisposeScope(),
-            root.to_type(type).DetachFromDisposeScope(),
-            covariance.trace().to_type(type).DetachFromDisposeScope(),
-            iterations);
+        return NewTarget(mean, covariance, styleFeatures.dtype);
     }
 
     /// <summary>Mean (C x 1) and population covariance (C x C) of a C x N matrix of pixels.</summary>
@@ -42,20 +71,34 @@ internal sealed class Wasserstein2StyleLoss(int iterations = MatrixSqrt.DefaultI
         return (mean, centred.matmul(centred.t()).div_(flat.shape[1]));
     }
 
-    private sealed class Wasserstein2Target(Tensor mean, Tensor styleRoot, Tensor styleTrace, int iterations) : IStyleTarget
+    private sealed class Wasserstein2Target(Tensor mean, Tensor styleRoot, Tensor styleTrace, int iterations) : ISummedStyleTarget
     {
         public Tensor Loss(Tensor features)
         {
             using var scope = NewDisposeScope();
             Tensor flat = StyleLossFeatures.Channels(features);
             (Tensor mu, Tensor covariance) = Moments(flat);
-            Tensor inner = styleRoot.matmul(covariance).matmul(styleRoot);
+            return Distance(mu, covariance, features.shape[1]).MoveToOuterDisposeScope();
+        }
+
+        public Tensor LossFromSums(IReadOnlyList<Tensor> totals, long pixels)
+        {
+            using var scope = NewDisposeScope();
+            (Tensor mu, Tensor covariance) = MomentsFromSums(totals, pixels);
+            return Distance(mu, covariance, mu.shape[0]).MoveToOuterDisposeScope();
+        }
+
+        // W2^2 / C between the current mean and covariance and the style's, in the current statistics' type.
+        private Tensor Distance(Tensor mu, Tensor covariance, long channels)
+        {
+            Tensor root = styleRoot.to_type(covariance.dtype);
+            Tensor inner = root.matmul(covariance).matmul(root);
             // Symmetric in exact arithmetic; symmetrising keeps the Newton-Schulz iterates symmetric too.
             inner = (inner + inner.t()) * 0.5;
             Tensor crossTrace = MatrixSqrt.NewtonSchulz(inner, iterations).trace();
-            Tensor meanTerm = (mu - mean).square().sum();
-            Tensor w2 = meanTerm + covariance.trace() + styleTrace - (crossTrace * 2);
-            return (w2 / features.shape[1]).MoveToOuterDisposeScope();
+            Tensor meanTerm = (mu - mean.to_type(mu.dtype)).square().sum();
+            Tensor w2 = meanTerm + covariance.trace() + styleTrace.to_type(mu.dtype) - (crossTrace * 2);
+            return w2 / channels;
         }
 
         public void Dispose()
