@@ -84,8 +84,10 @@ internal sealed class Wasserstein2StyleLoss(int iterations = MatrixSqrt.DefaultI
         public Tensor LossFromSums(IReadOnlyList<Tensor> totals, long pixels)
         {
             using var scope = NewDisposeScope();
+            // The moments from the totals in their type (float64 when tiled), the distance in the style target's, as
+            // the untiled loss computes it: Newton-Schulz's rounding then matches the untiled run's.
             (Tensor mu, Tensor covariance) = MomentsFromSums(totals, pixels);
-            return Distance(mu, covariance, mu.shape[0]).MoveToOuterDisposeScope();
+            return Distance(mu.to_type(mean.dtype), covariance.to_type(mean.dtype), mu.shape[0]).MoveToOuterDisposeScope();
         }
 
         // W2^2 / C between the current mean and covariance and the style's, in the current statistics' type.

@@ -1,5 +1,6 @@
 using NeuralStyle.Backbones;
 using NeuralStyle.Imaging;
+using NeuralStyle.Jobs;
 using NeuralStyle.Transfer;
 using NeuralStyle.Transfer.Losses;
 using NeuralStyle.Transfer.Tiling;
@@ -35,7 +36,6 @@ public class TiledExactnessTests(ITestOutputHelper output, TiledExactnessTests.N
     [InlineData(96, StyleLossKind.Gram)]
     [InlineData(160, StyleLossKind.Gram)]
     [InlineData(96, StyleLossKind.MeanStd)]
-    [InlineData(96, StyleLossKind.Wasserstein2)]
     public void Tiled_VGG19_loss_and_gradient_equal_the_untiled(int tile, StyleLossKind loss)
     {
         var settings = new StyleTransferSettings { Seed = 3, StyleLoss = loss };
@@ -43,40 +43,115 @@ public class TiledExactnessTests(ITestOutputHelper output, TiledExactnessTests.N
     }
 
     /// <remarks>
-    /// SWAG's Gram matrices are close to all ones, so their differences lose float32 digits: the untiled float32 style
-    /// term is 2.2e-3 away from the same computation in float64 (0.000525345 against 0.000526528 here), while the tiled
-    /// one, whose totals are float64, is within 1e-6 of it. The tiled value is therefore checked against float64 and
-    /// compared with the untiled one at the untiled one's accuracy; the content term and the gradient at 1e-4.
+    /// The 2-Wasserstein loss back-propagates through float32 Newton-Schulz iterations of a nearly singular matrix,
+    /// which amplify the last digits of the covariance: the untiled covariance (centred, float32) and the tiled one (sums
+    /// in float64) differ there, and the gradients by about 5e-4 of their norm. The values agree to 1e-5.
     /// </remarks>
     [Fact]
-    public void Tiled_VGG19_with_SWAG_equals_the_untiled_and_the_float64_reference()
+    public void Tiled_VGG19_with_the_2_Wasserstein_loss_equals_the_untiled_to_its_float32_conditioning()
     {
-        var settings = new StyleTransferSettings { Seed = 3, Smoothing = FeatureSmoothing.Swag };
-        (double[] untiled, double[] tiled) = Compare(_networks.Vgg, settings, 96, 224, 176, 1e-4, styleTolerance: 5e-3);
-        double reference = SwagStyleInFloat64(_networks.Vgg, settings, 224, 176);
-        output.WriteLine($"float64 style {reference:G9}: untiled off by {Math.Abs(untiled[1] - reference) / reference:E2}, tiled by {Math.Abs(tiled[1] - reference) / reference:E2}");
-        Assert.True(Math.Abs(tiled[1] - reference) <= 1e-5 * reference, $"tiled {tiled[1]} against float64 {reference}");
+        var settings = new StyleTransferSettings { Seed = 3, StyleLoss = StyleLossKind.Wasserstein2 };
+        Compare(_networks.Vgg, settings, 96, 224, 176, 1e-5, gradientTolerance: 2e-3);
     }
 
-    // The weighted style term of Compare's images with SWAG, every step after the network in float64.
-    private static double SwagStyleInFloat64(IFeatureNetwork network, StyleTransferSettings settings, int width, int height)
+    [Fact]
+    public void Tiled_bundled_ResNet18_equals_the_untiled()
+    {
+        OnnxFeatureNetwork network = _networks.ResNet;
+        StyleTransferSettings settings = ResNetRecipe(network) with { Smoothing = FeatureSmoothing.None };
+        TilingGeometry geometry = TilingGeometry.Measure(network, settings.LayersInUse(network.Defaults));
+        output.WriteLine($"ResNet-18: alignment {geometry.Alignment}, margin {geometry.Margin}");
+        Assert.Equal(32, geometry.Alignment);
+        Compare(network, settings, 128, 416, 352, 1e-4);
+    }
+
+    /// <remarks>
+    /// SWAG's Gram matrices are close to all ones, so their differences lose float32 digits: the untiled float32 style
+    /// term is about 2e-3 away from the same computation carried on in float64 after the network, while the tiled one,
+    /// whose totals are float64, is within 1e-6 of it; the gradients follow. Here both are measured against that float64
+    /// reference: the tiled result must be no further from it than the untiled one (twice its distance, or 1e-5 for the
+    /// terms and 1e-4 for the gradient when the untiled is closer still), and the two are compared at the untiled one's
+    /// accuracy. (The content term's float32 rounding, about 2e-4 of it with SWAG, is the same tiled or not.)
+    /// </remarks>
+    [Fact]
+    public void Tiled_bundled_ResNet18_with_SWAG_equals_the_float64_reference()
+    {
+        OnnxFeatureNetwork network = _networks.ResNet;
+        StyleTransferSettings settings = ResNetRecipe(network);
+        Assert.Equal(FeatureSmoothing.Swag, settings.Smoothing ?? network.Defaults.Smoothing);
+        AgainstFloat64(network, settings, 128, 416, 352);
+    }
+
+    [Fact]
+    public void Tiled_VGG19_with_SWAG_equals_the_float64_reference()
+    {
+        var settings = new StyleTransferSettings { Seed = 3, Smoothing = FeatureSmoothing.Swag };
+        AgainstFloat64(_networks.Vgg, settings, 96, 224, 176);
+    }
+
+    private void AgainstFloat64(IFeatureNetwork network, StyleTransferSettings settings, int tile, int width, int height)
     {
         using var scope = NewDisposeScope();
-        (RgbImage content, RgbImage style, Tensor x) = Inputs(width, height);
-        string[] layers = [.. settings.LayersInUse(network.Defaults)];
-        IReadOnlyDictionary<string, Tensor> cf = network.Extract(ImageTensors.Preprocess(content, network.Pixels), layers);
-        IReadOnlyDictionary<string, Tensor> sf = network.Extract(ImageTensors.Preprocess(style, network.Pixels), layers);
-        IReadOnlyDictionary<string, Tensor> xf = network.Extract(x, layers);
-        double total = 0;
-        foreach (LayerWeight l in settings.StyleLayerWeights(network.Defaults))
+        (double[] untiled, double[] tiled, Tensor gu, Tensor gt) = Compare(network, settings, tile, width, height, 1e-4, styleTolerance: 5e-3, gradientTolerance: 3e-3);
+        (double[] reference, Tensor g64) = Float64Reference(network, settings, width, height);
+        for (int k = 0; k < 2; k++)
         {
-            double t = cf[l.Layer].to_type(ScalarType.Float64).std().item<double>() * FeatureSmoothers.TemperatureInStandardDeviations;
-            Tensor gs = GatysLosses.Gram(FeatureSmoothers.Swag(sf[l.Layer].to_type(ScalarType.Float64).contiguous(), t));
-            Tensor gx = GatysLosses.Gram(FeatureSmoothers.Swag(xf[l.Layer].to_type(ScalarType.Float64).contiguous(), t));
-            total += GatysLosses.MeanSquaredError(gx, gs).item<double>() * l.Weight;
+            double offU = Math.Abs(untiled[k] - reference[k]) / reference[k], offT = Math.Abs(tiled[k] - reference[k]) / reference[k];
+            output.WriteLine($"term {k}: float64 {reference[k]:G9}; untiled off by {offU:E2}, tiled by {offT:E2}");
+            Assert.True(offT <= Math.Max(2 * offU, 1e-5), $"term {k}: tiled {tiled[k]} is further from float64 {reference[k]} than the untiled {untiled[k]}");
         }
 
-        return total * settings.StyleWeight;
+        double errorU = (gu - g64).norm().item<float>() / g64.norm().item<float>();
+        double errorT = (gt - g64).norm().item<float>() / g64.norm().item<float>();
+        output.WriteLine($"gradient against the float64 reference: untiled off by {errorU:E2} of its norm, tiled by {errorT:E2}");
+        Assert.True(errorT <= Math.Max(2 * errorU, 1e-4), $"the tiled gradient is further from the float64 reference ({errorT:E2}) than the untiled ({errorU:E2})");
+    }
+
+    private static StyleTransferSettings ResNetRecipe(IFeatureNetwork network) =>
+        PictureChoice.Backbone.ApplyTo(
+            LossWeightChoice.Backbone.ApplyTo(new StyleTransferSettings { Seed = 3 }, network.Defaults.EffectiveWeights),
+            network.Defaults.EffectivePicture) with { Robustness = NeuralStyle.Transfer.Robustness.TransformRobustness.None };
+
+    // The weighted content and style terms of Compare's inputs (Gram loss, SWAG where the settings say) with every step
+    // after the network in float64, and their gradient with respect to the image.
+    private static (double[] Terms, Tensor Gradient) Float64Reference(IFeatureNetwork network, StyleTransferSettings settings, int width, int height)
+    {
+        (RgbImage content, RgbImage style, Tensor x) = Inputs(width, height);
+        x.requires_grad_(true);
+        string[] layers = [.. settings.LayersInUse(network.Defaults)];
+        bool swag = (settings.Smoothing ?? network.Defaults.Smoothing) == FeatureSmoothing.Swag;
+        IReadOnlyDictionary<string, Tensor> cf, sf;
+        using (no_grad())
+        {
+            cf = network.Extract(ImageTensors.Preprocess(content, network.Pixels), layers);
+            sf = network.Extract(ImageTensors.Preprocess(style, network.Pixels), layers);
+        }
+
+        IReadOnlyDictionary<string, Tensor> xf = network.Extract(x, layers);
+        Tensor Smooth(string layer, Tensor f)
+        {
+            Tensor wide = f.to_type(ScalarType.Float64).contiguous();
+            double t = cf[layer].to_type(ScalarType.Float64).std().item<double>() * FeatureSmoothers.TemperatureInStandardDeviations;
+            return swag ? FeatureSmoothers.Swag(wide, Math.Max(t, 1e-6)) : wide;
+        }
+
+        Tensor contentTerm = zeros(1, ScalarType.Float64).squeeze();
+        foreach (LayerWeight l in settings.ContentLayerWeights(network.Defaults))
+        {
+            contentTerm = contentTerm + (GatysLosses.MeanSquaredError(Smooth(l.Layer, xf[l.Layer]), Smooth(l.Layer, cf[l.Layer])) * (settings.ContentWeight * l.Weight));
+        }
+
+        Tensor styleTerm = zeros(1, ScalarType.Float64).squeeze();
+        foreach (LayerWeight l in settings.StyleLayerWeights(network.Defaults))
+        {
+            Tensor gs = GatysLosses.Gram(Smooth(l.Layer, sf[l.Layer]));
+            Tensor gx = GatysLosses.Gram(Smooth(l.Layer, xf[l.Layer]));
+            styleTerm = styleTerm + (GatysLosses.MeanSquaredError(gx, gs) * l.Weight);
+        }
+
+        styleTerm = styleTerm * settings.StyleWeight;
+        (contentTerm + styleTerm).backward();
+        return ([contentTerm.item<double>(), styleTerm.item<double>()], x.grad!.detach().clone());
     }
 
     private static (RgbImage Content, RgbImage Style, Tensor X) Inputs(int width, int height)
@@ -86,7 +161,7 @@ public class TiledExactnessTests(ITestOutputHelper output, TiledExactnessTests.N
         return (Image(width, height), Image(width - 32, height + 16), randn([1, 3, height, width], generator: new Generator(9)) * 40);
     }
 
-    private (double[] Untiled, double[] Tiled) Compare(IFeatureNetwork network, StyleTransferSettings settings, int tile, int width, int height, double tolerance, double? styleTolerance = null)
+    private (double[] Untiled, double[] Tiled, Tensor UntiledGradient, Tensor TiledGradient) Compare(IFeatureNetwork network, StyleTransferSettings settings, int tile, int width, int height, double tolerance, double? styleTolerance = null, double? gradientTolerance = null)
     {
         using var scope = NewDisposeScope();
         (RgbImage content, RgbImage style, Tensor x) = Inputs(width, height);
@@ -106,9 +181,9 @@ public class TiledExactnessTests(ITestOutputHelper output, TiledExactnessTests.N
         double error = (gt - gu).norm().item<float>() / gu.norm().item<float>();
         double worst = (gt - gu).abs().max().item<float>() / gu.abs().max().item<float>();
         output.WriteLine($"gradient: relative norm error {error:E2}, worst element {worst:E2}");
-        Assert.True(error <= tolerance, $"gradient differs by {error:E2} of its norm");
-        Assert.True(worst <= 10 * tolerance, $"gradient's worst element differs by {worst:E2} of its largest");
-        return (untiled, tiled);
+        Assert.True(error <= (gradientTolerance ?? tolerance), $"gradient differs by {error:E2} of its norm");
+        Assert.True(worst <= 10 * (gradientTolerance ?? tolerance), $"gradient's worst element differs by {worst:E2} of its largest");
+        return (untiled, tiled, gu.MoveToOuterDisposeScope(), gt.MoveToOuterDisposeScope());
     }
 
     private static (double[] Terms, Tensor Gradient) Evaluate(IFeatureNetwork network, StyleTransferSettings settings, RgbImage content, RgbImage style, Tensor x, TiledPasses? passes)
@@ -125,11 +200,18 @@ public class TiledExactnessTests(ITestOutputHelper output, TiledExactnessTests.N
     public sealed class Networks : IDisposable
     {
         private TilingGeometry? _vggGeometry;
+        private OnnxFeatureNetwork? _resnet;
 
         public VggFeatureNetwork Vgg { get; } = RandomVgg19.Create("relu5_1", seed: 4);
 
         public TilingGeometry VggGeometry => _vggGeometry ??= TilingGeometry.Measure(Vgg, [.. new StyleTransferSettings().LayersInUse(Vgg.Defaults)]);
 
-        public void Dispose() => Vgg.Dispose();
+        public OnnxFeatureNetwork ResNet => _resnet ??= BundledResNet18.Load();
+
+        public void Dispose()
+        {
+            Vgg.Dispose();
+            _resnet?.Dispose();
+        }
     }
 }
