@@ -18,6 +18,8 @@ using TorchSharp;
 //            [--warmup 2] [--threads 2] [--python /usr/bin/python3] [--curve-iterations 100] [--no-write] [--replot FILE]
 //            (issue 14: ours fp32/bf16 against PyTorch fp32/bf16 on VGG-19's shapes and the bundled ResNet-18, side
 //            by side; writes BENCHMARKS.md's section, docs/bench/compare.json and the plots; see Comparison/)
+//        dotnet run -c Release --project bench/NeuralStyle.Bench -- tiling [--only resnet18|vgg19] [--no-write]
+//            (issue 15: seconds per iteration and peak memory, untiled and tiled, 512 to 4096 px; see Tiling/)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- mat-memory FILE.mat   (peak memory of reading a .mat)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- vgg-memory FILE.mat   (same, loading VGG to relu5_1)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- weights-load FILE
@@ -40,6 +42,16 @@ using TorchSharp;
 //            (a nearest-neighbour enlargement of a rectangle, to show a stride grid; see CropEnlargement.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- sheet --output PATH [--width 256] IMAGE...
 //            (pictures side by side at one width: the README's figure; see SheetCommand.cs)
+if (args.Length > 0 && args[0] == "tiling")
+{
+    return NeuralStyle.Bench.Tiling.TilingBenchmark.Run(args);
+}
+
+if (args.Length > 0 && args[0] == "tiling-one")
+{
+    return NeuralStyle.Bench.Tiling.TilingRun.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "compare")
 {
     return NeuralStyle.Bench.Comparison.CompareCommand.Run(args);

@@ -27,6 +27,9 @@ internal sealed class JobConsole(TextWriter error, bool interactive)
                 string what = memory.Limited ? "allowed by --max-memory" : "available";
                 error.WriteLine($"Memory: estimated peak {memory.EstimatedBytes >> 20} MiB" + (memory.BudgetBytes is long a ? $" of {a >> 20} MiB {what}" : ""));
                 break;
+            case TilingChosen t:
+                error.WriteLine($"Tiling: {t.Width}x{t.Height} in {t.Rows}x{t.Columns} blocks of {t.Tile} px + {t.Margin} px margin (largest {t.BlockWidth}x{t.BlockHeight}), estimated peak {t.EstimatedBytes >> 20} MiB ({(t.Forced ? "--tile" : "the untiled run would not fit")})");
+                break;
             case ScaleStarted scale:
                 _progress.Line($"Scale {scale.Scale}/{scale.Scales}: {scale.Width}x{scale.Height}, {scale.Iterations} iterations");
                 break;

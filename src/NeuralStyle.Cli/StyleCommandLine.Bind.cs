@@ -51,7 +51,7 @@ internal sealed partial class StyleCommandLine
             throw new UsageException("--luminance-only already keeps the content's colours; it cannot be combined with --color-transfer or --preserve-colors");
         }
 
-        foreach ((string name, int? value) in new[] { ("--iterations", result.GetValue(_iterations)), ("--width", result.GetValue(_width)), ("--print-iterations", result.GetValue(_printIterations)), ("--checkpoint-iterations", result.GetValue(_checkpointIterations)), ("--threads", result.GetValue(_threads)), ("--max-memory", result.GetValue(_maxMemory)), ("--lbfgs-history", result.GetValue(_lbfgsHistory)), ("--scales", result.GetValue(_scales)), ("--min-size", result.GetValue(_minSize)), ("--coarse-iterations", result.GetValue(_coarseIterations)) })
+        foreach ((string name, int? value) in new[] { ("--iterations", result.GetValue(_iterations)), ("--width", result.GetValue(_width)), ("--print-iterations", result.GetValue(_printIterations)), ("--checkpoint-iterations", result.GetValue(_checkpointIterations)), ("--threads", result.GetValue(_threads)), ("--max-memory", result.GetValue(_maxMemory)), ("--lbfgs-history", result.GetValue(_lbfgsHistory)), ("--scales", result.GetValue(_scales)), ("--min-size", result.GetValue(_minSize)), ("--coarse-iterations", result.GetValue(_coarseIterations)), ("--tile", result.GetValue(_tile)) })
         {
             StyleFlagValues.Positive(name, value);
         }
@@ -93,6 +93,7 @@ internal sealed partial class StyleCommandLine
                 ? result.GetValue(_precision) switch { "bf16" => ComputePrecision.BFloat16, "auto" => ComputePrecision.Auto, _ => ComputePrecision.Float32 }
                 : was.Precision,
             StyleLoss = result.GetResult(_styleLoss) is { Implicit: false } || was is null ? StyleFlagValues.StyleLossOf(result.GetValue(_styleLoss)) : was.StyleLoss,
+            TileSize = Pick(_tile, r => r.Settings.TileSize),
         };
         LossWeightChoice weights = Weights(result, resumed, optimizer);
         PictureChoice picture = Picture(result, resumed, recipeGiven, seedRecipe);

@@ -55,6 +55,7 @@ internal sealed partial class StyleCommandLine
     private readonly Option<int> _coarseIterations = WithDefault("--coarse-iterations", "iterations of every coarser scale", "N", StyleRecipe.DefaultCoarseIterations);
     private readonly Option<int?> _minSize = Optional<int?>("--min-size", "long side of the coarsest scale in pixels; sizes grow geometrically to the output size (default: a quarter of the output's long side, at least 64)", "PX");
     private readonly Option<int?> _maxMemory = Optional<int?>("--max-memory", "refuse to start when the estimated peak memory exceeds this many MiB (default: the memory available now)", "MIB");
+    private readonly Option<int?> _tile = Optional<int?>("--tile", "evaluate images larger than SIZE pixels in overlapping blocks of SIZE, exactly (same result, memory of one block); default: only when the untiled run would not fit the memory budget", "SIZE");
     private readonly Option<long?> _maxPixels = Optional<long?>("--max-pixels", string.Create(CultureInfo.InvariantCulture, $"refuse input images with more pixels than this, before decoding them: a guard against decompression bombs (default: {ImageLimits.DefaultMaxPixels}, where Pillow refuses)"), "N");
     private readonly Option<string> _precision = WithDefault("--precision", "the backbone's arithmetic (VGG and ONNX networks; zoo models run fp32): fp32, bf16 (convolutions in bfloat16, losses and optimiser in float32; needs a CPU with AVX512_BF16 or AMX-BF16 and passes a start-up check against float64) or auto (bf16 where allowed, else fp32)", "PRECISION", "fp32");
     private readonly Option<string?> _smoothing = Optional<string?>("--smoothing", "activation smoothing before the losses: swag or none (default: none for VGG, swag for other backbones)", "SMOOTHING");
@@ -82,7 +83,7 @@ internal sealed partial class StyleCommandLine
             _beta1, _beta2, _epsilon, _initial, _initialNoiseblend, _preserveColors, _pooling, _printIterations,
             _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _maxPixels, _styleLoss, _colorTransfer, _luminanceOnly, _recipe, _optimizer,
             _lbfgsHistory, _lbfgsLineSearch, _average, _resume, _scales, _coarseIterations, _minSize,
-            _parameterization, _decorrelateColors, _jitter, _scaleRange, _rotation, _precision,
+            _parameterization, _decorrelateColors, _jitter, _scaleRange, _rotation, _precision, _tile,
         })
         {
             Root.Options.Add(option);

@@ -38,3 +38,10 @@ public sealed record JobFinished(string Output, string Manifest, TimeSpan Elapse
 
 /// <summary>The run stopped: the reason in one line, and the error (an <see cref="OperationCanceledException"/> when cancelled).</summary>
 public sealed record JobFailed(string Reason, Exception Error) : JobEvent;
+
+/// <summary>
+/// The final scale is evaluated block by block (<see cref="Transfer.Tiling.TiledLosses"/>): its size, the grid (rows,
+/// columns, inner tile, margin, largest block), the estimated peak, and whether <c>--tile</c> asked for it or the memory
+/// budget did.
+/// </summary>
+public sealed record TilingChosen(int Width, int Height, int Rows, int Columns, int Tile, int Margin, int BlockWidth, int BlockHeight, long EstimatedBytes, bool Forced) : JobEvent;

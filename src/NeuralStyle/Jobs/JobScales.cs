@@ -11,8 +11,8 @@ internal static class JobScales
     /// the initial image / noise), reporting the engine's progress but writing no files; returns its result at the
     /// next scale's size.
     /// </summary>
-    /// <remarks>A style that this shrinking would make smaller than <paramref name="minimumSide"/> (what the network can take) is kept at that size.</remarks>
-    public static RgbImage RunCoarse(IFeatureNetwork network, StyleTransferSettings settings, IReadOnlyList<ScaleStep> plan, int k, JobInputs inputs, RgbImage? start, int minimumSide, Action<JobEvent> report, CancellationToken cancellation)
+    /// <remarks>The tiling geometry, when the job measured it, spares the scale measuring it again. A style that this shrinking would make smaller than <paramref name="minimumSide"/> (what the network can take) is kept at that size.</remarks>
+    public static RgbImage RunCoarse(IFeatureNetwork network, StyleTransferSettings settings, IReadOnlyList<ScaleStep> plan, int k, JobInputs inputs, RgbImage? start, int minimumSide, Transfer.Tiling.TilingGeometry? geometry, Action<JobEvent> report, CancellationToken cancellation)
     {
         ScaleStep step = plan[k];
         RgbImage content = inputs.Content;
@@ -32,7 +32,7 @@ internal static class JobScales
             InitialNoiseBlend = k == 0 ? settings.InitialNoiseBlend : 0,
         };
         RgbImage? result = null;
-        foreach (TransferEvent e in new StyleTransfer(network, scaleSettings).Stylize(scaledContent, scaledStyles, scaledStart))
+        foreach (TransferEvent e in new StyleTransfer(network, scaleSettings, geometry).Stylize(scaledContent, scaledStyles, scaledStart))
         {
             cancellation.ThrowIfCancellationRequested();
             if (e is ImageProduced { IsFinal: true } produced)

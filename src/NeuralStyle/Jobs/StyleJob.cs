@@ -98,18 +98,18 @@ public static class StyleJob
         // Sizes first: the memory estimate runs the network (on meta tensors) at reduced sizes of the content's.
         int minimumSide = JobSizes.MinimumSide(network, settings);
         JobSizes.Check(minimumSide, spec, sizes, plan);
-        JobMemory.Check(network, settings, sizes, spec.MaxMemoryMiB, report);
+        TilingPlan? tiling = JobMemory.Check(network, settings, sizes, spec.MaxMemoryMiB, plan, report);
         // After the memory check (a size that cannot fit in memory is the first thing to say, and its fix, a smaller
         // --width, also fixes the space), before the images are read and anything is written; the resolved picture
         // settings tell whether the state holds parameters beside the image.
         JobOutputs.CheckSpace(spec, settings, width, height);
         JobInputs inputs = JobInputs.Read(spec, limits);
         string manifestPath = JobOutputs.ManifestFor(spec);
-        var manifest = new ManifestRecorder(manifestPath, JobRecord.Create(spec, context, started, minSize, settings, precision, network, selection, networkSha256), origin);
+        var manifest = new ManifestRecorder(manifestPath, JobRecord.Create(spec, context, started, minSize, settings, precision, network, selection, networkSha256, tiling), origin);
 
         try
         {
-            return RunScales(network, spec, inputs, settings, plan, minimumSide, resume, manifest, manifestPath, report, clock, cancellation);
+            return RunScales(network, spec, inputs, settings, plan, tiling, minimumSide, resume, manifest, manifestPath, report, clock, cancellation);
         }
         catch (NonFiniteLossException e)
         {
@@ -121,12 +121,14 @@ public static class StyleJob
 
     // The scales of the plan, coarsest first; a resumed run's state belongs to the final scale, so the coarser ones
     // are not run again.
-    private static JobFinished RunScales(IFeatureNetwork network, StyleJobSpec spec, JobInputs inputs, StyleTransferSettings settings, IReadOnlyList<ScaleStep> plan, int minimumSide, TransferState? resume, ManifestRecorder manifest, string manifestPath, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
+    // A tiling plan sets each scale's tile (a coarse scale that fits untiled runs untiled).
+    private static JobFinished RunScales(IFeatureNetwork network, StyleJobSpec spec, JobInputs inputs, StyleTransferSettings settings, IReadOnlyList<ScaleStep> plan, TilingPlan? tiling, int minimumSide, TransferState? resume, ManifestRecorder manifest, string manifestPath, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
     {
+        StyleTransferSettings AtScale(int k) => tiling is null ? settings : settings with { TileSize = tiling.ScaleTiles[k] };
         RgbImage? initial = inputs.Initial;
         for (int k = resume is null ? 0 : plan.Count - 1; k < plan.Count - 1; k++)
         {
-            initial = JobScales.RunCoarse(network, settings, plan, k, inputs, initial, minimumSide, report, cancellation);
+            initial = JobScales.RunCoarse(network, AtScale(k), plan, k, inputs, initial, minimumSide, tiling?.Geometry, report, cancellation);
         }
 
         if (plan.Count > 1)
@@ -134,7 +136,8 @@ public static class StyleJob
             report(new ScaleStarted(plan.Count, plan.Count, inputs.Content.Width, inputs.Content.Height, settings.Iterations));
         }
 
-        var transfer = new StyleTransfer(network, plan.Count > 1 && resume is null ? settings with { InitialNoiseBlend = 0 } : settings);
+        StyleTransferSettings final = AtScale(plan.Count - 1);
+        var transfer = new StyleTransfer(network, plan.Count > 1 && resume is null ? final with { InitialNoiseBlend = 0 } : final, tiling?.Geometry);
         foreach (TransferEvent e in transfer.Stylize(inputs.Content, inputs.Styles, initial, resume, captureState: true))
         {
             cancellation.ThrowIfCancellationRequested();

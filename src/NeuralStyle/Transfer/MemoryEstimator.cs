@@ -129,6 +129,35 @@ public static class MemoryEstimator
         return elements;
     }
 
+    /// <summary>Estimates the peak of optimising a <paramref name="width"/> x <paramref name="height"/> image block by block (see <see cref="Tiling.TiledLosses"/>).</summary>
+    /// <param name="network">The backbone, already loaded.</param>
+    /// <param name="settings">The run's settings (layers, optimiser, parameterisation, transforms, smoothing, precision resolved).</param>
+    /// <param name="width">Image width.</param>
+    /// <param name="height">Image height.</param>
+    /// <param name="block">The largest block of the grid, margins included.</param>
+    /// <param name="smoothing">The feature smoothing in force (SWAG's block sums are float64).</param>
+    /// <remarks>
+    /// One block's forward and backward pass (as <see cref="EstimateBytes"/> at the block's size), plus what stays at
+    /// full size: the image-sized tensors of the untiled run, the detached network input and the gradient assembled from
+    /// the blocks (two more image-sized tensors), and the content targets (the content layers' features, assembled from
+    /// the blocks: twice, while the pieces are joined; once more with transforms, whose targets are made anew at each
+    /// iteration while the previous ones are freed). With SWAG each block's tapped features are also held in float64
+    /// with their products (24 bytes an element).
+    /// </remarks>
+    public static long EstimateTiledBytes(IFeatureNetwork network, StyleTransferSettings settings, int width, int height, (int Width, int Height) block, FeatureSmoothing smoothing)
+    {
+        IReadOnlyList<string> layers = settings.LayersInUse(network.Defaults);
+        (double activations, double tapped) = ActivationElements(network, layers, block.Width, block.Height);
+        double backbone = BackboneBytes(activations, tapped, network.WeightBytes, network.BFloat16WeightBytes, settings.Precision);
+        double variable = VariableElements(settings.Parameterization, settings.DecorrelateColors, width, height);
+        bool transformed = !settings.Robustness.IsNone;
+        double optimised = OptimisedBytes(width, height, settings.OptimizerImageCopies, variable, transformed) + (2 * 12.0 * width * height);
+        string[] contentLayers = [.. settings.ContentLayerWeights(network.Defaults).Select(l => l.Layer)];
+        double contentTargets = ActivationElements(network, contentLayers, width, height).Tapped * 4 * (transformed ? 3 : 2);
+        double swag = smoothing == FeatureSmoothing.Swag ? tapped * 24 : 0;
+        return Saturate(BaselineBytes + backbone + optimised + contentTargets + swag);
+    }
+
     /// <summary>Estimates the peak of one forward pass without gradients up to the deepest of <paramref name="layers"/>, every output kept.</summary>
     /// <param name="network">The backbone, already loaded.</param>
     /// <param name="layers">The layers wanted (evaluation stops after the deepest).</param>

@@ -103,7 +103,7 @@ public sealed class StyleTransfer
     public bool Tiles(int width, int height) => _settings.TileSize is int tile && Math.Max(width, height) > tile;
 
     /// <summary>The blocks a <paramref name="width"/> x <paramref name="height"/> image is cut into, or null when it is evaluated whole.</summary>
-    /// <remarks>Measures the network's geometry on first use (a few forward passes at <see cref="TilingGeometry.ProbeSize"/> pixels).</remarks>
+    /// <remarks>Measures the network's geometry on first use (a few forward passes at <see cref="TilingGeometry.ProbeSizes"/> pixels).</remarks>
     public TileGrid? GridFor(int width, int height) =>
         Tiles(width, height) ? new TileGrid(width, height, _settings.TileSize!.Value, Geometry.Margin, Geometry.Alignment) : null;
 

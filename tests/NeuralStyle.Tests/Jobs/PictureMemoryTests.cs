@@ -110,7 +110,7 @@ public class PictureMemoryTests
     {
         using VggFeatureNetwork network = MatConvNetVgg.Load(Fixtures.TinyVgg("tiny-vgg-current.mat"), PoolingMode.Max, "relu5_1");
         long? estimate = null;
-        JobMemory.Check(network, settings, new JobImageSizes((width, height), [(width, height)]), limitMiB: int.MaxValue, e => estimate = ((MemoryChecked)e).EstimatedBytes);
+        JobMemory.Check(network, settings, new JobImageSizes((width, height), [(width, height)]), limitMiB: int.MaxValue, [new ScaleStep(width, height, 1)], e => estimate = ((MemoryChecked)e).EstimatedBytes);
         return estimate ?? throw new InvalidOperationException("no estimate reported");
     }
 }

@@ -5,7 +5,7 @@ namespace NeuralStyle.Transfer.Tiling;
 /// <summary>What tiling needs to know of a network: each layer's stride, their common alignment, and the margin that makes blocks exact.</summary>
 /// <remarks>
 /// Measured on the network itself rather than read from its description, so the same code serves VGG, ONNX graphs and
-/// the zoo's modules. The strides come from the feature sizes of a <see cref="ProbeSize"/>-pixel square. The margin is
+/// the zoo's modules. The strides come from the feature sizes of a random square (<see cref="ProbeSizes"/>). The margin is
 /// the smallest multiple of the alignment m for which a window of the probe, cut m pixels around one aligned cell and
 /// padded by the network's own zeros, gives the same features for that cell as the whole probe: exactly the condition a
 /// block must meet for its inner features. A gradient probe would not do: through max pooling the gradient reaches only
@@ -14,8 +14,9 @@ namespace NeuralStyle.Transfer.Tiling;
 /// </remarks>
 public sealed record TilingGeometry(int Alignment, int Margin, IReadOnlyDictionary<string, int> Strides)
 {
-    /// <summary>Side of the square the geometry is measured on.</summary>
-    public const int ProbeSize = 768;
+    /// <summary>Sides of the squares the geometry is measured on, tried in turn until one is wide enough for the field.</summary>
+    /// <remarks>Small first: the probe's forward pass keeps every activation, which at 768 px costs VGG-19 over a gigabyte.</remarks>
+    public static IReadOnlyList<int> ProbeSizes { get; } = [256, 512, 1024];
 
     // A cell's features agree when they differ by at most this fraction of the largest feature magnitude: kernels
     // chosen for other input sizes round differently (about 1e-6), while a margin short of the receptive field leaves
@@ -25,24 +26,42 @@ public sealed record TilingGeometry(int Alignment, int Margin, IReadOnlyDictiona
     private const double Agreement = 1e-4;
 
     /// <summary>Measures <paramref name="network"/> for <paramref name="layers"/> (the layers the losses read).</summary>
-    /// <exception cref="ArgumentException">The network cannot be tiled exactly (a stride that does not divide the probe, or a field wider than the probe).</exception>
+    /// <remarks>
+    /// A window that agrees with the probe while still at least one alignment inside it on every side shows the field
+    /// is no wider than the window's margin: a feature's field is a filled square, so a dependence at any distance
+    /// beyond the margin would also be one on the ring between the window and the probe, where the inputs differ.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The network cannot be tiled exactly (a stride that does not divide the probe, or a field wider than the largest probe).</exception>
     public static TilingGeometry Measure(IFeatureNetwork network, IReadOnlyCollection<string> layers)
+    {
+        foreach (int size in ProbeSizes)
+        {
+            if (Measure(network, layers, size) is TilingGeometry geometry)
+            {
+                return geometry;
+            }
+        }
+
+        throw new ArgumentException($"{network.Description} cannot be tiled: the features of layer(s) {string.Join(", ", layers)} depend on more than {ProbeSizes[^1] / 2} pixels around them (a global operation, or a receptive field wider than the probe)");
+    }
+
+    private static TilingGeometry? Measure(IFeatureNetwork network, IReadOnlyCollection<string> layers, int probeSize)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using var generator = new Generator(20231);
-        Tensor probe = randn([1, 3, ProbeSize, ProbeSize], ScalarType.Float32, generator: generator).mul_(50);
+        Tensor probe = randn([1, 3, probeSize, probeSize], ScalarType.Float32, generator: generator).mul_(50);
         IReadOnlyDictionary<string, Tensor> whole = network.Extract(probe, layers);
         var strides = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach ((string layer, Tensor features) in whole)
         {
             long h = features.shape[2], w = features.shape[3];
-            if (h == 0 || w == 0 || ProbeSize % h != 0 || ProbeSize % w != 0 || ProbeSize / h != ProbeSize / w)
+            if (h == 0 || w == 0 || probeSize % h != 0 || probeSize % w != 0 || probeSize / h != probeSize / w)
             {
-                throw new ArgumentException($"{network.Description} cannot be tiled: layer '{layer}' maps {ProbeSize} pixels to {h}x{w} features, not a whole stride");
+                throw new ArgumentException($"{network.Description} cannot be tiled: layer '{layer}' maps {probeSize} pixels to {h}x{w} features, not a whole stride");
             }
 
-            strides[layer] = (int)(ProbeSize / h);
+            strides[layer] = (int)(probeSize / h);
         }
 
         int alignment = strides.Values.Max();
@@ -51,9 +70,10 @@ public sealed record TilingGeometry(int Alignment, int Margin, IReadOnlyDictiona
             throw new ArgumentException($"{network.Description} cannot be tiled: its strides ({string.Join(", ", strides.Values.Distinct())}) do not divide each other");
         }
 
-        // The cell tested sits at the probe's centre, aligned; the window grows by one alignment a step.
-        int centre = ProbeSize / 2 / alignment * alignment;
-        for (int margin = alignment; centre - margin >= 0 && centre + alignment + margin <= ProbeSize; margin += alignment)
+        // The cell tested sits at the probe's centre, aligned; the window grows by one alignment a step and stays at
+        // least one alignment inside the probe.
+        int centre = probeSize / 2 / alignment * alignment;
+        for (int margin = alignment; centre - margin >= alignment && centre + alignment + margin + alignment <= probeSize; margin += alignment)
         {
             using var step = NewDisposeScope();
             int from = centre - margin, to = centre + alignment + margin;
@@ -65,7 +85,7 @@ public sealed record TilingGeometry(int Alignment, int Margin, IReadOnlyDictiona
             }
         }
 
-        throw new ArgumentException($"{network.Description} cannot be tiled: the features of layer(s) {string.Join(", ", layers)} depend on more than {ProbeSize / 2} pixels around them (a global operation, or a receptive field wider than the probe)");
+        return null;
     }
 
     // The cell [centre, centre + alignment) of the whole probe's features against the same cell of the window's.
