@@ -37,7 +37,7 @@ internal static class JobMemory
         long estimate = Math.Max(run, stylePass);
         Budget? budget = BudgetFor(limitMiB);
 
-        TilingPlan? tiling = null;
+        TilingPlan? tiling = null, smallest = null;
         int side = Math.Max(width, height);
         if (settings.TileSize is int forced && side > forced)
         {
@@ -49,6 +49,7 @@ internal static class JobMemory
             foreach (int tile in TileCandidates.Where(t => t < side))
             {
                 TilingPlan candidate = Tiled(network, settings, sizes, styleImages, tile, false, run, budget, plan, geometry);
+                smallest = candidate;
                 if (candidate.EstimatedBytes <= over.Bytes)
                 {
                     tiling = candidate;
@@ -74,6 +75,11 @@ internal static class JobMemory
             (int Width, int Height) largest = sizes.Styles.MaxBy(s => (long)s.Width * s.Height);
             string tiled = tiling is null ? "" : $" (evaluated in {tiling.Tile} px tiles)";
             string lbfgs = settings.Optimizer == OptimizerKind.Lbfgs ? " or fewer L-BFGS pairs (--lbfgs-history)" : "";
+            if (tiling is null && smallest is not null)
+            {
+                throw new InsufficientMemoryException($"a {width}x{height} run needs about {estimate >> 20} MiB untiled and {smallest.EstimatedBytes >> 20} MiB even in {smallest.Tile} px tiles, but only {b.Bytes >> 20} MiB are {b.Name}; use a smaller --width{lbfgs}");
+            }
+
             throw new InsufficientMemoryException(tiling is null && stylePass > run
                 ? $"a {width}x{height} run with a {largest.Width}x{largest.Height} style image needs about {estimate >> 20} MiB but only {b.Bytes >> 20} MiB are {b.Name}; use a smaller --width or smaller --style-scales"
                 : $"a {width}x{height} run{tiled} needs about {estimate >> 20} MiB but only {b.Bytes >> 20} MiB are {b.Name}; use a smaller --width{(tiling is { Forced: true } ? " or a smaller --tile" : "")}{lbfgs}"
