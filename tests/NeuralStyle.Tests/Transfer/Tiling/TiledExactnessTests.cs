@@ -110,7 +110,8 @@ public class TiledExactnessTests(ITestOutputHelper output, TiledExactnessTests.N
     private static StyleTransferSettings ResNetRecipe(IFeatureNetwork network) =>
         PictureChoice.Backbone.ApplyTo(
             LossWeightChoice.Backbone.ApplyTo(new StyleTransferSettings { Seed = 3 }, network.Defaults.EffectiveWeights),
-            network.Defaults.EffectivePicture) with { Robustness = NeuralStyle.Transfer.Robustness.TransformRobustness.None };
+            network.Defaults.EffectivePicture) with
+        { Robustness = NeuralStyle.Transfer.Robustness.TransformRobustness.None };
 
     // The weighted content and style terms of Compare's inputs (Gram loss, SWAG where the settings say) with every step
     // after the network in float64, and their gradient with respect to the image.
