@@ -67,7 +67,7 @@ internal static class TilingBenchmark
 
         string loadAfter = File.ReadAllText("/proc/loadavg").Trim();
         string machine = Machine();
-        string section = Markdown(samples, machine, loadBefore, loadAfter, string.Join(' ', args));
+        string section = Markdown(samples, machine, loadBefore, loadAfter, string.Join(" ", args.Skip(1)));
         Console.WriteLine(section);
         if (write)
         {
@@ -93,7 +93,7 @@ internal static class TilingBenchmark
     private static string Markdown(List<TilingSample> samples, string machine, string loadBefore, string loadAfter, string args)
     {
         var s = new StringBuilder();
-        s.AppendLine(Invariant($"Command: `dotnet run -c Release --project bench/NeuralStyle.Bench -- tiling {args}`; machine: {machine}; load average before {loadBefore.Split(' ')[0]}, after {loadAfter.Split(' ')[0]}; {DateTime.UtcNow:yyyy-MM-dd}."));
+        s.AppendLine(Invariant($"Command: `dotnet run -c Release --project bench/NeuralStyle.Bench -- tiling{(args.Length > 0 ? " " + args : "")}`; machine: {machine}; load average before {loadBefore.Split(' ')[0]}, after {loadAfter.Split(' ')[0]}; {DateTime.UtcNow:yyyy-MM-dd}."));
         s.AppendLine();
         s.AppendLine("Each row is one process: the engine on the example content and style resized to the square size, the network's own recipe (the bundled ResNet-18's: SWAG, decorrelated colours, random transforms, chroma TV; VGG-19's shapes with random weights: the seed's), Adam. Seconds per iteration: median of the iterations after the first (which chooses kernels and first touches memory). Peak: the process's VmHWM, setup (loading, targets) included. Budget: the tile the job chooses under `--max-memory` of that size (the largest that fits its estimate).");
         s.AppendLine();

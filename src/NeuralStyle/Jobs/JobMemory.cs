@@ -89,6 +89,13 @@ internal static class JobMemory
         return tiling;
     }
 
+    // Full-size pictures the job holds beside the engine, which only a tiled run's estimate must count (untiled, the
+    // activations dwarf them): the content and its colour original, the previous scale's result, the picture delivered
+    // and its colour-finished copy, the starting tensor. Fitted: the README's 4096x4096 run of the bundled ResNet-18
+    // over three scales peaked at 10204 MiB where the engine's estimate was 9220 MiB (the single-scale benchmark run,
+    // 8978 MiB).
+    private const int JobImageCopies = 6;
+
     // Tile sizes tried when the budget asks for tiling, largest first: fewer blocks repeat less margin.
     private static readonly int[] TileCandidates = [4096, 3072, 2048, 1536, 1024, 768, 512, 384, 256, 192, 128];
 
@@ -125,7 +132,7 @@ internal static class JobMemory
         geometry ??= TilingGeometry.Measure(network, settings.LayersInUse(network.Defaults));
         var grid = new TileGrid(width, height, tile, geometry.Margin, geometry.Alignment);
         FeatureSmoothing smoothing = settings.Smoothing ?? network.Defaults.Smoothing;
-        long tiled = MemoryEstimator.Saturate((double)MemoryEstimator.EstimateTiledBytes(network, settings, width, height, grid.LargestBlock, smoothing) + styleImages);
+        long tiled = MemoryEstimator.Saturate((double)MemoryEstimator.EstimateTiledBytes(network, settings, width, height, grid.LargestBlock, smoothing) + styleImages + (JobImageCopies * (double)MemoryEstimator.ImageBytes(width, height)));
         long estimate = Math.Max(tiled, StylePass(network, settings, sizes, styleImages, grid.LargestBlock));
         int?[] scaleTiles = [.. plan.Select(step =>
             Math.Max(step.Width, step.Height) <= tile ? null
