@@ -1,9 +1,7 @@
 using NeuralStyle.Backbones;
 using NeuralStyle.Jobs;
-using NeuralStyle.Tests.Support;
 using NeuralStyle.Transfer;
 using NeuralStyle.Transfer.Losses;
-using NeuralStyle.Weights.MatConvNet;
 using Xunit;
 
 namespace NeuralStyle.Tests.Jobs;
@@ -20,7 +18,7 @@ public class JobTilingTests
     [Fact]
     public void Over_the_budget_the_largest_tile_that_fits_is_chosen_and_the_coarse_scales_that_fit_run_untiled()
     {
-        using VggFeatureNetwork network = Tiny();
+        using VggFeatureNetwork network = Vgg19Shapes();
         var settings = new StyleTransferSettings();
         (long untiled, TilingPlan? none, _) = Check(network, settings, 2000, 1500, limitMiB: null);
         Assert.Null(none);
@@ -54,7 +52,7 @@ public class JobTilingTests
     [Fact]
     public void A_run_that_fits_in_no_tile_is_refused_before_it_starts()
     {
-        using VggFeatureNetwork network = Tiny();
+        using VggFeatureNetwork network = Vgg19Shapes();
         var e = Assert.Throws<InsufficientMemoryException>(() => Check(network, new StyleTransferSettings(), 2000, 1500, limitMiB: 300));
         Assert.Contains("tiles", e.Message, StringComparison.Ordinal);
         Assert.Contains("--width", e.Message, StringComparison.Ordinal);
@@ -63,7 +61,7 @@ public class JobTilingTests
     [Fact]
     public void A_style_loss_that_cannot_be_tiled_is_refused_with_its_reason()
     {
-        using VggFeatureNetwork network = Tiny();
+        using VggFeatureNetwork network = Vgg19Shapes();
         var settings = new StyleTransferSettings { StyleLoss = StyleLossKind.Sliced };
         (long untiled, _, _) = Check(network, settings, 2000, 1500, limitMiB: null);
         var e = Assert.Throws<InsufficientMemoryException>(() => Check(network, settings, 2000, 1500, (int)((untiled >> 20) - 1)));
@@ -73,7 +71,7 @@ public class JobTilingTests
     [Fact]
     public void A_forced_tile_is_planned_for_larger_images_only()
     {
-        using VggFeatureNetwork network = Tiny();
+        using VggFeatureNetwork network = Vgg19Shapes();
         var settings = new StyleTransferSettings { TileSize = 800 };
         (_, TilingPlan? plan, List<JobEvent> events) = Check(network, settings, 2000, 1500, limitMiB: null);
         Assert.NotNull(plan);
@@ -86,7 +84,8 @@ public class JobTilingTests
         Assert.Empty(quiet.OfType<TilingChosen>());
     }
 
-    private static VggFeatureNetwork Tiny() => MatConvNetVgg.Load(Fixtures.TinyVgg("tiny-vgg-current.mat"), PoolingMode.Max, "relu5_1");
+    // VGG-19's real shapes: a network whose activations, not the pictures, set the peak, as tiling assumes.
+    private static VggFeatureNetwork Vgg19Shapes() => RandomVgg19.Create("relu5_1", seed: 1);
 
     private static (long Estimate, TilingPlan? Plan, List<JobEvent> Events) Check(IFeatureNetwork network, StyleTransferSettings settings, int width, int height, int? limitMiB)
     {
