@@ -21,7 +21,7 @@ namespace NeuralStyle.Jobs;
 /// and line search; the averaging decay the saved average was built with).
 /// May change: how long to run and what to report or write (--iterations, --print-iterations,
 /// --checkpoint-iterations, --checkpoint-output, --output, --preserve-colors, applied to pictures only), how to run it
-/// (--threads, --max-memory), the step size (--learning-rate: Adam's moments and L-BFGS's pairs do not depend on it,
+/// (--threads, --max-memory, --tile: tiling is exact), the step size (--learning-rate: Adam's moments and L-BFGS's pairs do not depend on it,
 /// and lowering it to refine is a reason to resume), --seed (the saved state carries no random draws), and what only
 /// shapes the start of a run, which a resumed run does not repeat (--initial, --initial-noiseblend, --scales,
 /// --min-size, --coarse-iterations, --recipe).
