@@ -106,7 +106,7 @@ public class SizeLimitTests
 
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         Assert.Equal(1, run.ExitCode);
-        Assert.Matches(@"^neural-style: error: a 20000x15675 run needs about \d+ MiB but only 4000 MiB are allowed by --max-memory; use a smaller --width$", run.ErrorLines[^1]);
+        Assert.Matches(@"^neural-style: error: a 20000x15675 run needs about \d+ MiB untiled and \d+ MiB even in 128 px tiles, but only 4000 MiB are allowed by --max-memory; use a smaller --width$", run.ErrorLines[^1]);
         Assert.DoesNotContain("Iteration", run.Error, StringComparison.Ordinal);
         Assert.True(allocated < 256L << 20, $"{allocated >> 20} MiB allocated");
     }
@@ -128,7 +128,7 @@ public class SizeLimitTests
         CliRun run = CliRun.Invoke(args);
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Matches(@"^neural-style: error: a 20000x15675 run needs about \d+ MiB but only 4000 MiB are allowed by --max-memory; use a smaller --width$", run.ErrorLines[^1]);
+        Assert.Matches(@"^neural-style: error: a 20000x15675 run needs about \d+ MiB untiled and \d+ MiB even in 128 px tiles, but only 4000 MiB are allowed by --max-memory; use a smaller --width$", run.ErrorLines[^1]);
         Assert.Empty(Directory.GetFileSystemEntries(disk.Path));
     }
 

@@ -109,18 +109,7 @@ internal sealed class TiledLosses : IDisposable
                     Tensor f = inner[layer];
                     pixels[layer] += f.shape[2] * f.shape[3];
                     channels[layer] = f.shape[1];
-                    IReadOnlyList<Tensor> sums = LayerSums(layer, f, TargetCrop(contentTargets, layer, block, f), shifts);
-                    if (!totals.TryGetValue(layer, out Tensor[]? sofar))
-                    {
-                        totals[layer] = [.. sums.Select(s => s.to_type(ScalarType.Float64).DetachFromDisposeScope())];
-                    }
-                    else
-                    {
-                        for (int k = 0; k < sums.Count; k++)
-                        {
-                            sofar[k].add_(sums[k].to_type(ScalarType.Float64));
-                        }
-                    }
+                    Accumulate(totals, layer, LayerSums(layer, f, TargetCrop(contentTargets, layer, block, f), shifts));
                 }
             });
 
@@ -169,6 +158,22 @@ internal sealed class TiledLosses : IDisposable
             {
                 t.Dispose();
             }
+        }
+    }
+
+    // Adds one block's sums to a layer's totals, in float64; the first block's become the totals, out of any dispose
+    // scope (the caller disposes them).
+    private static void Accumulate(Dictionary<string, Tensor[]> totals, string layer, IReadOnlyList<Tensor> sums)
+    {
+        if (!totals.TryGetValue(layer, out Tensor[]? sofar))
+        {
+            totals[layer] = [.. sums.Select(s => s.to_type(ScalarType.Float64).DetachFromDisposeScope())];
+            return;
+        }
+
+        for (int k = 0; k < sums.Count; k++)
+        {
+            sofar[k].add_(sums[k].to_type(ScalarType.Float64));
         }
     }
 
@@ -331,18 +336,7 @@ internal sealed class TiledLosses : IDisposable
                     Tensor e = shifts is null ? f : ((f / _temperatures[layer]) - shifts[layer]).exp();
                     // float64 before the products: the target is made once, and its sums should add no float32 error.
                     using Tensor wide = e.to_type(ScalarType.Float64);
-                    Tensor[] sums = [.. _loss.Sums(wide), .. shifts is null ? Array.Empty<Tensor>() : [wide.sum()]];
-                    if (!totals.TryGetValue(layer, out Tensor[]? sofar))
-                    {
-                        totals[layer] = [.. sums.Select(s => s.DetachFromDisposeScope())];
-                    }
-                    else
-                    {
-                        for (int k = 0; k < sums.Length; k++)
-                        {
-                            sofar[k].add_(sums[k]);
-                        }
-                    }
+                    Accumulate(totals, layer, [.. _loss.Sums(wide), .. shifts is null ? Array.Empty<Tensor>() : [wide.sum()]]);
                 }
             });
 
