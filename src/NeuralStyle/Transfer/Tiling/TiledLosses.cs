@@ -97,83 +97,95 @@ internal sealed class TiledLosses : IDisposable
         IReadOnlyDictionary<string, double>? shifts = _swag ? Shifts(image, grid) : null;
 
         // (1) the totals, block by block.
-        var totals = new Dictionary<string, Tensor[]>(StringComparer.Ordinal);
-        var pixels = _layers.ToDictionary(l => l, _ => 0L, StringComparer.Ordinal);
-        var channels = new Dictionary<string, long>(StringComparer.Ordinal);
+        using BlockTotals gathered = Gather(image, grid, _layers, (block, layer, f) => LayerSums(layer, f, TargetCrop(contentTargets, layer, block, f), shifts));
+        (Dictionary<string, Tensor[]> totals, Dictionary<string, long> pixels, Dictionary<string, long> channels) = gathered;
+
+        // (2) the loss of the totals and its derivative with respect to each of them.
+        using var scope = NewDisposeScope();
+        Dictionary<string, Tensor[]> leaves = totals.ToDictionary(kv => kv.Key, kv => kv.Value.Select(t => t.detach().requires_grad_(gradient)).ToArray(), StringComparer.Ordinal);
+        (Tensor content, Tensor style) = LossFromTotals(leaves, pixels, channels, contentTargets);
+        double contentValue = content.item<double>(), styleValue = style.item<double>();
+        if (!gradient)
+        {
+            return (contentValue, styleValue, null);
+        }
+
+        (content + style).backward();
+        var slopes = leaves.ToDictionary(kv => kv.Key, kv => kv.Value.Select(t => t.grad ?? zeros_like(t)).ToArray(), StringComparer.Ordinal);
+
+        // (3) each block again, back-propagating the totals' derivatives to the image.
+        Tensor result = zeros_like(image).MoveToOuterDisposeScope();
+        foreach (TileBlock block in grid.Blocks)
+        {
+            using var blockScope = NewDisposeScope();
+            using var enable = enable_grad();
+            Tensor input = TiledPasses.Crop(image, block).detach().contiguous().requires_grad_(true);
+            IReadOnlyDictionary<string, Tensor> features = _passes.Features(input, _layers);
+            Tensor surrogate = zeros(1, ScalarType.Float32).squeeze();
+            foreach (string layer in _layers)
+            {
+                Tensor f = _passes.Inner(features[layer], block, grid, layer);
+                IReadOnlyList<Tensor> sums = LayerSums(layer, f, TargetCrop(contentTargets, layer, block, f), shifts);
+                for (int k = 0; k < sums.Count; k++)
+                {
+                    surrogate = surrogate + (sums[k] * slopes[layer][k].to_type(sums[k].dtype)).sum().to_type(ScalarType.Float32);
+                }
+            }
+
+            surrogate.backward();
+            using var noGrad = no_grad();
+            result[.., .., block.Top..block.Bottom, block.Left..block.Right].add_(input.grad!);
+        }
+
+        return (contentValue, styleValue, result);
+    }
+
+    // Runs every block without gradients and adds the sums sumsOf(block, layer, inner features) gives to each layer's
+    // float64 totals, counting the layers' pixels and channels on the way.
+    private BlockTotals Gather(Tensor image, TileGrid grid, string[] layers, Func<TileBlock, string, Tensor, IReadOnlyList<Tensor>> sumsOf)
+    {
+        var gathered = new BlockTotals(new(StringComparer.Ordinal), layers.ToDictionary(l => l, _ => 0L, StringComparer.Ordinal), new(StringComparer.Ordinal));
         try
         {
-            _passes.ForEachBlock(image, grid, _layers, (block, inner) =>
+            _passes.ForEachBlock(image, grid, layers, (block, inner) =>
             {
-                foreach (string layer in _layers)
+                foreach (string layer in layers)
                 {
                     Tensor f = inner[layer];
-                    pixels[layer] += f.shape[2] * f.shape[3];
-                    channels[layer] = f.shape[1];
-                    Accumulate(totals, layer, LayerSums(layer, f, TargetCrop(contentTargets, layer, block, f), shifts));
-                }
-            });
+                    gathered.Pixels[layer] += f.shape[2] * f.shape[3];
+                    gathered.Channels[layer] = f.shape[1];
+                    IReadOnlyList<Tensor> sums = sumsOf(block, layer, f);
+                    if (!gathered.Sums.TryGetValue(layer, out Tensor[]? sofar))
+                    {
+                        // The first block's sums become the totals, out of the block's dispose scope.
+                        gathered.Sums[layer] = [.. sums.Select(t => t.to_type(ScalarType.Float64).DetachFromDisposeScope())];
+                        continue;
+                    }
 
-            // (2) the loss of the totals and its derivative with respect to each of them.
-            using var scope = NewDisposeScope();
-            Dictionary<string, Tensor[]> leaves = totals.ToDictionary(kv => kv.Key, kv => kv.Value.Select(t => t.detach().requires_grad_(gradient)).ToArray(), StringComparer.Ordinal);
-            (Tensor content, Tensor style) = LossFromTotals(leaves, pixels, channels, contentTargets);
-            double contentValue = content.item<double>(), styleValue = style.item<double>();
-            if (!gradient)
-            {
-                return (contentValue, styleValue, null);
-            }
-
-            (content + style).backward();
-            var slopes = leaves.ToDictionary(kv => kv.Key, kv => kv.Value.Select(t => t.grad ?? zeros_like(t)).ToArray(), StringComparer.Ordinal);
-
-            // (3) each block again, back-propagating the totals' derivatives to the image.
-            Tensor result = zeros_like(image).MoveToOuterDisposeScope();
-            foreach (TileBlock block in grid.Blocks)
-            {
-                using var blockScope = NewDisposeScope();
-                using var enable = enable_grad();
-                Tensor input = TiledPasses.Crop(image, block).detach().contiguous().requires_grad_(true);
-                IReadOnlyDictionary<string, Tensor> features = _passes.Features(input, _layers);
-                Tensor surrogate = zeros(1, ScalarType.Float32).squeeze();
-                foreach (string layer in _layers)
-                {
-                    Tensor f = _passes.Inner(features[layer], block, grid, layer);
-                    IReadOnlyList<Tensor> sums = LayerSums(layer, f, TargetCrop(contentTargets, layer, block, f), shifts);
                     for (int k = 0; k < sums.Count; k++)
                     {
-                        surrogate = surrogate + (sums[k] * slopes[layer][k].to_type(sums[k].dtype)).sum().to_type(ScalarType.Float32);
+                        sofar[k].add_(sums[k].to_type(ScalarType.Float64));
                     }
                 }
-
-                surrogate.backward();
-                using var noGrad = no_grad();
-                result[.., .., block.Top..block.Bottom, block.Left..block.Right].add_(input.grad!);
-            }
-
-            return (contentValue, styleValue, result);
+            });
+            return gathered;
         }
-        finally
+        catch
         {
-            foreach (Tensor t in totals.Values.SelectMany(t => t))
-            {
-                t.Dispose();
-            }
+            gathered.Dispose();
+            throw;
         }
     }
 
-    // Adds one block's sums to a layer's totals, in float64; the first block's become the totals, out of any dispose
-    // scope (the caller disposes them).
-    private static void Accumulate(Dictionary<string, Tensor[]> totals, string layer, IReadOnlyList<Tensor> sums)
+    // Per layer: the float64 totals, the pixels they were summed over, and the channels.
+    private sealed record BlockTotals(Dictionary<string, Tensor[]> Sums, Dictionary<string, long> Pixels, Dictionary<string, long> Channels) : IDisposable
     {
-        if (!totals.TryGetValue(layer, out Tensor[]? sofar))
+        public void Dispose()
         {
-            totals[layer] = [.. sums.Select(s => s.to_type(ScalarType.Float64).DetachFromDisposeScope())];
-            return;
-        }
-
-        for (int k = 0; k < sums.Count; k++)
-        {
-            sofar[k].add_(sums[k].to_type(ScalarType.Float64));
+            foreach (Tensor t in Sums.Values.SelectMany(t => t))
+            {
+                t.Dispose();
+            }
         }
     }
 
@@ -321,44 +333,25 @@ internal sealed class TiledLosses : IDisposable
         string[] layers = [.. _styleNames];
         TileGrid grid = _passes.GridFor(style);
         IReadOnlyDictionary<string, double>? shifts = _swag ? Shifts(style, grid) : null;
-        var totals = new Dictionary<string, Tensor[]>(StringComparer.Ordinal);
-        var pixels = layers.ToDictionary(l => l, _ => 0L, StringComparer.Ordinal);
-        var channels = new Dictionary<string, long>(StringComparer.Ordinal);
-        try
+        using BlockTotals gathered = Gather(style, grid, layers, (_, layer, f) =>
         {
-            _passes.ForEachBlock(style, grid, layers, (_, inner) =>
-            {
-                foreach (string layer in layers)
-                {
-                    Tensor f = inner[layer];
-                    pixels[layer] += f.shape[2] * f.shape[3];
-                    channels[layer] = f.shape[1];
-                    Tensor e = shifts is null ? f : ((f / _temperatures[layer]) - shifts[layer]).exp();
-                    // float64 before the products: the target is made once, and its sums should add no float32 error.
-                    using Tensor wide = e.to_type(ScalarType.Float64);
-                    Accumulate(totals, layer, [.. _loss.Sums(wide), .. shifts is null ? Array.Empty<Tensor>() : [wide.sum()]]);
-                }
-            });
-
-            var targets = new Dictionary<string, ISummedStyleTarget>(StringComparer.Ordinal);
-            foreach (string layer in layers)
-            {
-                using var scope = NewDisposeScope();
-                Tensor[] t = totals[layer];
-                Tensor? scale = shifts is null ? null : ((double)pixels[layer] * channels[layer]) / t[^1];
-                Tensor[] scaled = [.. _loss.Degrees.Select((d, k) => Scaled(t[k], scale, d))];
-                targets[layer] = _loss.TargetFromSums(scaled, pixels[layer]);
-            }
-
-            return targets;
-        }
-        finally
+            Tensor e = shifts is null ? f : ((f / _temperatures[layer]) - shifts[layer]).exp();
+            // float64 before the products: the target is made once, and its sums should add no float32 error.
+            using Tensor wide = e.to_type(ScalarType.Float64);
+            return [.. _loss.Sums(wide), .. shifts is null ? Array.Empty<Tensor>() : [wide.sum()]];
+        });
+        (Dictionary<string, Tensor[]> totals, Dictionary<string, long> pixels, Dictionary<string, long> channels) = gathered;
+        var targets = new Dictionary<string, ISummedStyleTarget>(StringComparer.Ordinal);
+        foreach (string layer in layers)
         {
-            foreach (Tensor t in totals.Values.SelectMany(t => t))
-            {
-                t.Dispose();
-            }
+            using var scope = NewDisposeScope();
+            Tensor[] t = totals[layer];
+            Tensor? scale = shifts is null ? null : ((double)pixels[layer] * channels[layer]) / t[^1];
+            Tensor[] scaled = [.. _loss.Degrees.Select((d, k) => Scaled(t[k], scale, d))];
+            targets[layer] = _loss.TargetFromSums(scaled, pixels[layer]);
         }
+
+        return targets;
     }
 
     public void Dispose()
