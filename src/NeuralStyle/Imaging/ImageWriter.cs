@@ -29,6 +29,15 @@ public static class ImageWriter
     /// </summary>
     public static void EnsureWritable(string path, bool overwrite) => Prepare(path, overwrite);
 
+    /// <summary>The PNG encoding of <paramref name="image"/> (8 bits, rounded and clipped), for a viewer rather than a file.</summary>
+    /// <exception cref="IOException">SkiaSharp could not encode the image.</exception>
+    public static byte[] EncodePng(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using SKData encoded = Encode(image, SKEncodedImageFormat.Png, 100) ?? throw new IOException("SkiaSharp failed to encode the image as PNG");
+        return encoded.ToArray();
+    }
+
     /// <summary>Whether the extension of <paramref name="path"/> is one this writer can encode.</summary>
     public static bool IsSupportedExtension(string path) =>
         FormatFor(Path.GetExtension(path)) is not null;

@@ -33,8 +33,15 @@ public sealed record PictureProduced(RgbImage Picture, int? CheckpointIteration,
 /// <summary>The run record is on disk: the manifest (and, at checkpoints, the state to resume from).</summary>
 public sealed record CheckpointSaved(string Manifest, string? State, int CompletedIterations) : JobEvent;
 
-/// <summary>The run finished: its final image and manifest.</summary>
-public sealed record JobFinished(string Output, string Manifest, TimeSpan Elapsed) : JobEvent;
+/// <summary>
+/// The run finished: its final image and manifest. <paramref name="StoppedAfter"/> is set when a stop
+/// (<see cref="RunControl.RequestStop"/>) ended it early: the final scale's iterations done, fewer than asked for.
+/// </summary>
+public sealed record JobFinished(string Output, string Manifest, TimeSpan Elapsed, int? StoppedAfter = null) : JobEvent
+{
+    /// <summary>True when a stop ended the run before its last iteration (resume it with more iterations to go on).</summary>
+    public bool Stopped => StoppedAfter is not null;
+}
 
 /// <summary>The run stopped: the reason in one line, and the error (an <see cref="OperationCanceledException"/> when cancelled).</summary>
 public sealed record JobFailed(string Reason, Exception Error) : JobEvent;

@@ -12,7 +12,7 @@ internal static class JobScales
     /// next scale's size.
     /// </summary>
     /// <remarks>The tiling geometry, when the job measured it, spares the scale measuring it again. A style that this shrinking would make smaller than <paramref name="minimumSide"/> (what the network can take) is kept at that size.</remarks>
-    public static RgbImage RunCoarse(IFeatureNetwork network, StyleTransferSettings settings, IReadOnlyList<ScaleStep> plan, int k, JobInputs inputs, RgbImage? start, int minimumSide, Transfer.Tiling.TilingGeometry? geometry, Action<JobEvent> report, CancellationToken cancellation)
+    public static RgbImage RunCoarse(IFeatureNetwork network, StyleTransferSettings settings, IReadOnlyList<ScaleStep> plan, int k, JobInputs inputs, RgbImage? start, int minimumSide, Transfer.Tiling.TilingGeometry? geometry, Action<JobEvent> report, CancellationToken cancellation, RunControl? control = null)
     {
         ScaleStep step = plan[k];
         RgbImage content = inputs.Content;
@@ -32,7 +32,7 @@ internal static class JobScales
             InitialNoiseBlend = k == 0 ? settings.InitialNoiseBlend : 0,
         };
         RgbImage? result = null;
-        foreach (TransferEvent e in new StyleTransfer(network, scaleSettings, geometry).Stylize(scaledContent, scaledStyles, scaledStart))
+        foreach (TransferEvent e in new StyleTransfer(network, scaleSettings, geometry).Stylize(scaledContent, scaledStyles, scaledStart, control: control))
         {
             cancellation.ThrowIfCancellationRequested();
             if (e is ImageProduced { IsFinal: true } produced)

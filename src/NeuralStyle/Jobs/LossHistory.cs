@@ -53,7 +53,7 @@ public sealed class LossHistory
                 }
 
                 break;
-            case EngineProgress { Event: LossesEvaluated l }:
+            case EngineProgress { Event: IterationLosses l }:
                 lock (_gate)
                 {
                     _points.Add(new LossPoint(_scale, l.Iteration, _clock.Elapsed.TotalSeconds, l.Losses.Content, l.Losses.Style, l.Losses.TotalVariation, l.Losses.Total));

@@ -108,6 +108,9 @@ internal sealed class ManifestRecorder
         }
     }
 
+    /// <summary>Marks the run as ended early by a stop; saved with the next record.</summary>
+    public void NoteStopped() => _manifest.Stopped = true;
+
     /// <summary>Records why the run stopped and saves; the state of the last checkpoint stays the one to resume from.</summary>
     public void Fail(string reason)
     {

@@ -39,6 +39,9 @@ internal sealed record RunManifest
     /// <summary>Why the run stopped before its end (a non-finite loss), or null.</summary>
     public string? Failure { get; set; }
 
+    /// <summary>True when a stop (the web view's button, Ctrl-C) ended the run before its last iteration; <see cref="CompletedIterations"/> says where.</summary>
+    public bool Stopped { get; set; }
+
     /// <summary>The manifest this run resumed, if any.</summary>
     public string? ResumedFrom { get; init; }
 

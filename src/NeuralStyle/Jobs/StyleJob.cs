@@ -16,14 +16,16 @@ namespace NeuralStyle.Jobs;
 /// <remarks>
 /// Front ends only start jobs and consume events: the console's lines and progress bar, a web view, a queue. The
 /// observer is called on the job's thread, in order; cancellation is checked at every iteration and leaves the files
-/// of the last checkpoint (manifest and state) in place for a resume.
+/// of the last checkpoint (manifest and state) in place for a resume. A <see cref="RunControl"/> stop ends the run
+/// early as a finished one instead (best picture, complete manifest, state), and its previews reach the observer as
+/// <see cref="EngineProgress"/> of <see cref="PreviewImage"/>.
 /// </remarks>
 public static class StyleJob
 {
     /// <summary>Runs <paramref name="spec"/>; throws after reporting <see cref="JobFailed"/> when it cannot finish.</summary>
     /// <exception cref="JobSpecException">The specification cannot be run as given (found before the long work; values out of range before any file is read).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was signalled.</exception>
-    public static JobFinished Run(StyleJobSpec spec, JobContext context, Action<JobEvent>? observer = null, CancellationToken cancellation = default)
+    public static JobFinished Run(StyleJobSpec spec, JobContext context, Action<JobEvent>? observer = null, CancellationToken cancellation = default, RunControl? control = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(context);
@@ -31,7 +33,7 @@ public static class StyleJob
         var clock = Stopwatch.StartNew();
         try
         {
-            JobFinished finished = Execute(spec, context, report, clock, cancellation);
+            JobFinished finished = Execute(spec, context, report, clock, cancellation, control);
             report(finished);
             return finished;
         }
@@ -42,7 +44,7 @@ public static class StyleJob
         }
     }
 
-    private static JobFinished Execute(StyleJobSpec spec, JobContext context, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
+    private static JobFinished Execute(StyleJobSpec spec, JobContext context, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation, RunControl? control)
     {
         DateTimeOffset started = DateTimeOffset.UtcNow;
         spec.Validate();
@@ -63,7 +65,7 @@ public static class StyleJob
         IFeatureNetwork network = Open(selection, spec);
         try
         {
-            return RunOn(network, selection, networkSha256, spec, context, sizes, limits, resume, started, report, clock, cancellation);
+            return RunOn(network, selection, networkSha256, spec, context, sizes, limits, resume, started, report, clock, cancellation, control);
         }
         finally
         {
@@ -71,7 +73,7 @@ public static class StyleJob
         }
     }
 
-    private static JobFinished RunOn(IFeatureNetwork network, BackboneSelection selection, string networkSha256, StyleJobSpec spec, JobContext context, JobImageSizes sizes, ImageLimits limits, TransferState? resume, DateTimeOffset started, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
+    private static JobFinished RunOn(IFeatureNetwork network, BackboneSelection selection, string networkSha256, StyleJobSpec spec, JobContext context, JobImageSizes sizes, ImageLimits limits, TransferState? resume, DateTimeOffset started, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation, RunControl? control)
     {
         // The picture settings are recorded resolved (in the manifest's spec too): a resume keeps what this run used.
         spec = spec.WithPictureResolved(network.Defaults.EffectivePicture);
@@ -109,7 +111,7 @@ public static class StyleJob
 
         try
         {
-            return RunScales(network, spec, inputs, settings, plan, tiling, minimumSide, resume, manifest, manifestPath, report, clock, cancellation);
+            return RunScales(network, spec, inputs, settings, plan, tiling, minimumSide, resume, manifest, manifestPath, report, clock, cancellation, control);
         }
         catch (NonFiniteLossException e)
         {
@@ -122,13 +124,20 @@ public static class StyleJob
     // The scales of the plan, coarsest first; a resumed run's state belongs to the final scale, so the coarser ones
     // are not run again.
     // A tiling plan sets each scale's tile (a coarse scale that fits untiled runs untiled).
-    private static JobFinished RunScales(IFeatureNetwork network, StyleJobSpec spec, JobInputs inputs, StyleTransferSettings settings, IReadOnlyList<ScaleStep> plan, TilingPlan? tiling, int minimumSide, TransferState? resume, ManifestRecorder manifest, string manifestPath, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation)
+    // A stop during a coarse scale ends that scale, skips the others and runs one iteration at the final size, so
+    // that a stopped run always leaves a full-size picture and a state to resume from.
+    private static JobFinished RunScales(IFeatureNetwork network, StyleJobSpec spec, JobInputs inputs, StyleTransferSettings settings, IReadOnlyList<ScaleStep> plan, TilingPlan? tiling, int minimumSide, TransferState? resume, ManifestRecorder manifest, string manifestPath, Action<JobEvent> report, Stopwatch clock, CancellationToken cancellation, RunControl? control)
     {
         StyleTransferSettings AtScale(int k) => tiling is null ? settings : settings with { TileSize = tiling.ScaleTiles[k] };
         RgbImage? initial = inputs.Initial;
-        for (int k = resume is null ? 0 : plan.Count - 1; k < plan.Count - 1; k++)
+        for (int k = resume is null ? 0 : plan.Count - 1; k < plan.Count - 1 && control?.StopRequested != true; k++)
         {
-            initial = JobScales.RunCoarse(network, AtScale(k), plan, k, inputs, initial, minimumSide, tiling?.Geometry, report, cancellation);
+            initial = JobScales.RunCoarse(network, AtScale(k), plan, k, inputs, initial, minimumSide, tiling?.Geometry, report, cancellation, control);
+        }
+
+        if (initial is not null && (initial.Width != inputs.Content.Width || initial.Height != inputs.Content.Height))
+        {
+            initial = ImageResizer.Resize(initial, inputs.Content.Width, inputs.Content.Height);
         }
 
         if (plan.Count > 1)
@@ -138,21 +147,34 @@ public static class StyleJob
 
         StyleTransferSettings final = AtScale(plan.Count - 1);
         var transfer = new StyleTransfer(network, plan.Count > 1 && resume is null ? final with { InitialNoiseBlend = 0 } : final, tiling?.Geometry);
-        foreach (TransferEvent e in transfer.Stylize(inputs.Content, inputs.Styles, initial, resume, captureState: true))
+        int completed = resume?.CompletedIterations ?? 0;
+        foreach (TransferEvent e in transfer.Stylize(inputs.Content, inputs.Styles, initial, resume, captureState: true, control))
         {
             cancellation.ThrowIfCancellationRequested();
-            if (e is ImageProduced produced)
+            switch (e)
             {
-                Deliver(spec, inputs, manifest, produced, report);
-            }
-            else
-            {
-                manifest.Record(e, null);
-                report(new EngineProgress(e));
+                case ImageProduced produced:
+                    if (produced.IsFinal && produced.State is { CompletedIterations: int done } && done < settings.Iterations)
+                    {
+                        manifest.NoteStopped();
+                    }
+
+                    completed = produced.State?.CompletedIterations ?? completed;
+                    Deliver(spec, inputs, manifest, produced, report);
+                    break;
+                case PreviewImage preview:
+                    // The viewer sees what the file will hold: the colour options applied.
+                    report(new EngineProgress(preview with { Image = inputs.Finish(spec, preview.Image) }));
+                    break;
+                default:
+                    manifest.Record(e, null);
+                    report(new EngineProgress(e));
+                    break;
             }
         }
 
-        return new JobFinished(Path.GetFullPath(spec.Output), Path.GetFullPath(manifestPath), clock.Elapsed);
+        int? stoppedAfter = completed < settings.Iterations ? completed : null;
+        return new JobFinished(Path.GetFullPath(spec.Output), Path.GetFullPath(manifestPath), clock.Elapsed, stoppedAfter);
     }
 
     // A picture of the final scale: colours finished, written where the spec says, recorded with the state.

@@ -90,12 +90,18 @@ public sealed record StyleJobSpec
         return this with { Picture = picture, Settings = picture.ApplyTo(Settings, backbone) };
     }
 
+    /// <summary>The specification as the manifest records it (camel-case JSON, enums by name): what a viewer shows as the options in force.</summary>
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, ManifestRecorder.Json);
+
     /// <summary>
     /// Refuses a specification that cannot run as given, before any file is read: values out of range (see
     /// <see cref="SettingLimits"/>), lists whose length does not match the styles, and a checkpoint name that
     /// would never be used or would name every checkpoint alike.
     /// </summary>
     /// <exception cref="JobSpecException">The first problem found, in one line.</exception>
+    /// <summary>The specification as the manifest records it (camel-case JSON, enums by name): what a viewer shows as the options in force.</summary>
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, ManifestRecorder.Json);
+
     public void Validate()
     {
         if (Problems().FirstOrDefault(reason => reason is not null) is string problem)

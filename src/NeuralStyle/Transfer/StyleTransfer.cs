@@ -58,8 +58,10 @@ public sealed class StyleTransfer
     /// used at the sizes given (see <see cref="ImageSizing"/> for the seed's resizing). With <paramref name="resume"/>
     /// the run continues from a saved state (its iterations count towards <see cref="StyleTransferSettings.Iterations"/>);
     /// with <paramref name="captureState"/> every <see cref="ImageProduced"/> carries the state to resume from.
+    /// <paramref name="control"/> lets another thread end the run early (the iteration under way becomes the last) and
+    /// asks for <see cref="PreviewImage"/>s.
     /// </summary>
-    public IEnumerable<TransferEvent> Stylize(RgbImage content, IReadOnlyList<RgbImage> styles, RgbImage? initial = null, TransferState? resume = null, bool captureState = false)
+    public IEnumerable<TransferEvent> Stylize(RgbImage content, IReadOnlyList<RgbImage> styles, RgbImage? initial = null, TransferState? resume = null, bool captureState = false, RunControl? control = null)
     {
         if (styles.Count == 0)
         {
@@ -96,7 +98,7 @@ public sealed class StyleTransfer
         }
 
         TiledPasses? tiling = TilingFor(content, styles);
-        return Run(content, styles, initial, resume, captureState, tiling);
+        return Run(content, styles, initial, resume, captureState, tiling, control);
     }
 
     /// <summary>Whether images of these sizes are evaluated block by block: some side exceeds <see cref="StyleTransferSettings.TileSize"/>.</summary>
@@ -126,7 +128,7 @@ public sealed class StyleTransfer
         return new TiledPasses(_network, Geometry, _settings.TileSize!.Value, _settings.Precision);
     }
 
-    private IEnumerable<TransferEvent> Run(RgbImage content, IReadOnlyList<RgbImage> styles, RgbImage? initial, TransferState? resume, bool captureState, TiledPasses? tiling)
+    private IEnumerable<TransferEvent> Run(RgbImage content, IReadOnlyList<RgbImage> styles, RgbImage? initial, TransferState? resume, bool captureState, TiledPasses? tiling, RunControl? control)
     {
         var clock = Stopwatch.StartNew();
         PixelConvention pixels = _network.Pixels;
@@ -167,18 +169,20 @@ public sealed class StyleTransfer
             {
                 for (int i = first; i < n; i++)
                 {
-                    bool last = i == n - 1;
+                    // A stop asked for makes this iteration the last: the run ends as a finished one, resumable.
+                    bool last = i == n - 1 || control?.StopRequested == true;
                     yield return new IterationStarted(i + 1, n, clock.Elapsed);
 
                     bool print = last || (_settings.PrintIterations is int p && i % p == 0);
-                    LossBreakdown? losses;
+                    LossBreakdown losses;
                     using (ContentTargets? transformed = TransformFor(objective, i + 1, content))
                     {
                         var evaluation = new Evaluation(objective, parameters, transformed, guard, i + 1, pixels);
-                        losses = adam is not null ? Step(evaluation, adam, print) : Step(evaluation, lbfgs!, print);
+                        losses = adam is not null ? Step(evaluation, adam) : Step(evaluation, lbfgs!);
                     }
 
-                    if (losses is not null)
+                    yield return new IterationLosses(i + 1, losses);
+                    if (print)
                     {
                         yield return new LossesEvaluated(i + 1, losses);
                     }
@@ -190,7 +194,14 @@ public sealed class StyleTransfer
                         averageSteps++;
                     }
 
-                    if (last || (_settings.CheckpointIterations is int c && i % c == 0))
+                    bool checkpoint = last || (_settings.CheckpointIterations is int c && i % c == 0);
+                    if (!checkpoint && control?.PreviewDue() == true)
+                    {
+                        using Tensor current = RenderDetached(parameters);
+                        yield return new PreviewImage(i + 1, n, ImageTensors.Unprocess(current, pixels), clock.Elapsed);
+                    }
+
+                    if (checkpoint)
                     {
                         using Tensor x = RenderDetached(parameters);
                         double loss = objective.EvaluateTotal(x);
@@ -321,21 +332,21 @@ public sealed class StyleTransfer
         }
     }
 
-    // One forward and backward pass at the current image, then the optimiser's step; the losses returned (when asked)
-    // are those of the image before the step, which is what the seed prints.
-    private static LossBreakdown? Step(Evaluation evaluation, TensorFlowAdam adam, bool report)
+    // One forward and backward pass at the current image, then the optimiser's step; the losses returned are those of
+    // the image before the step, which is what the seed prints.
+    private static LossBreakdown Step(Evaluation evaluation, TensorFlowAdam adam)
     {
         using var scope = NewDisposeScope();
         (_, LossBreakdown losses) = evaluation.Run();
         Tensor grad = evaluation.Variable.grad ?? throw new InvalidOperationException("the loss does not depend on the image");
         adam.Apply(grad);
         grad.zero_();
-        return report ? losses : null;
+        return losses;
     }
 
     // L-BFGS evaluates the objective once at the current image and then along its line search; the first
     // evaluation is the one the seed's console reports. Every evaluation is checked.
-    private static LossBreakdown? Step(Evaluation evaluation, Lbfgs lbfgs, bool report)
+    private static LossBreakdown Step(Evaluation evaluation, Lbfgs lbfgs)
     {
         LossBreakdown? first = null;
         lbfgs.Step(() =>
@@ -344,7 +355,7 @@ public sealed class StyleTransfer
             first ??= losses;
             return total;
         });
-        return report ? first : null;
+        return first ?? throw new InvalidOperationException("L-BFGS took a step without evaluating the objective");
     }
 
     private Tensor InitialImage(RgbImage content, RgbImage? initial, PixelConvention pixels)

@@ -12,6 +12,18 @@ public sealed record IterationStarted(int Iteration, int Total, TimeSpan Elapsed
 public sealed record LossesEvaluated(int Iteration, LossBreakdown Losses) : TransferEvent;
 
 /// <summary>
+/// The losses of every iteration (of the image before its step), whether or not they are printed: what plots and live
+/// views draw. <see cref="LossesEvaluated"/> follows it at print intervals.
+/// </summary>
+public sealed record IterationLosses(int Iteration, LossBreakdown Losses) : TransferEvent;
+
+/// <summary>
+/// The current image after step <paramref name="Iteration"/> of <paramref name="Total"/>, for a viewer
+/// (<see cref="RunControl.PreviewInterval"/>); not the best image and never written to a file.
+/// </summary>
+public sealed record PreviewImage(int Iteration, int Total, RgbImage Image, TimeSpan Elapsed) : TransferEvent;
+
+/// <summary>
 /// The best image so far by evaluated loss, at a checkpoint (<paramref name="CheckpointIteration"/> = the seed's
 /// 0-based iteration number) or at the end (<paramref name="CheckpointIteration"/> null).
 /// </summary>
