@@ -99,9 +99,6 @@ public sealed record StyleJobSpec
     /// would never be used or would name every checkpoint alike.
     /// </summary>
     /// <exception cref="JobSpecException">The first problem found, in one line.</exception>
-    /// <summary>The specification as the manifest records it (camel-case JSON, enums by name): what a viewer shows as the options in force.</summary>
-    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, ManifestRecorder.Json);
-
     public void Validate()
     {
         if (Problems().FirstOrDefault(reason => reason is not null) is string problem)
