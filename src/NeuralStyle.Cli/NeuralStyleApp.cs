@@ -77,13 +77,14 @@ public static class NeuralStyleApp
             }
 
             StyleJobSpec spec = commands.Style.Bind(parsed, resumed?.Spec);
+            Web.WebEndpoint? web = commands.Style.WebEndpoint(parsed);
             if (commands.Style.Download(parsed))
             {
                 WeightsDownloadStep.Run(spec, environment, error, interactive);
             }
 
             var context = new JobContext(args, resumeManifest, resumed?.StatePath) { WeightsEnvironment = environment };
-            return StyleCommand.Run(spec, commands.Style.Threads(parsed) ?? resumed?.Threads, context, error, interactive);
+            return StyleCommand.Run(spec, commands.Style.Threads(parsed) ?? resumed?.Threads, context, error, interactive, web);
         }
         catch (Exception e) when (e is UsageException or JobSpecException)
         {

@@ -12,6 +12,25 @@ internal sealed partial class StyleCommandLine
     /// <summary>The --threads given, or null.</summary>
     public int? Threads(ParseResult result) => result.GetValue(_threads);
 
+    /// <summary>Where --web asks the live view to listen, or null without it.</summary>
+    /// <exception cref="UsageException">The value is not [HOST:]PORT.</exception>
+    public Web.WebEndpoint? WebEndpoint(ParseResult result)
+    {
+        if (result.GetValue(_web) is not string text)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Web.WebEndpoint.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"--web: {e.Message}");
+        }
+    }
+
     /// <summary>True when --download was given.</summary>
     public bool Download(ParseResult result) => result.GetValue(_download);
 

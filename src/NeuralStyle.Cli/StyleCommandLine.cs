@@ -58,6 +58,7 @@ internal sealed partial class StyleCommandLine
     private readonly Option<int?> _tile = Optional<int?>("--tile", "evaluate images larger than SIZE pixels in overlapping blocks of SIZE, exactly (same result, memory of one block); default: only when the untiled run would not fit the memory budget", "SIZE");
     private readonly Option<long?> _maxPixels = Optional<long?>("--max-pixels", string.Create(CultureInfo.InvariantCulture, $"refuse input images with more pixels than this, before decoding them: a guard against decompression bombs (default: {ImageLimits.DefaultMaxPixels}, where Pillow refuses)"), "N");
     private readonly Option<string> _precision = WithDefault("--precision", "the backbone's arithmetic (VGG and ONNX networks; zoo models run fp32): fp32, bf16 (convolutions in bfloat16, losses and optimiser in float32; needs a CPU with AVX512_BF16 or AMX-BF16 and passes a start-up check against float64) or auto (bf16 where allowed, else fp32)", "PRECISION", "fp32");
+    private readonly Option<string?> _web = Optional<string?>("--web", "serve a live view of the run (picture, losses, ETA, options, a stop button) at [HOST:]PORT; HOST defaults to 127.0.0.1 (this machine only), PORT 0 takes any free port; the address is printed", "[HOST:]PORT");
     private readonly Option<string?> _smoothing = Optional<string?>("--smoothing", "activation smoothing before the losses: swag or none (default: none for VGG, swag for other backbones)", "SMOOTHING");
 
     /// <summary>The options; with <paramref name="resuming"/> (--resume) the content, styles and output come from the recorded run, so none is required.</summary>
@@ -83,7 +84,7 @@ internal sealed partial class StyleCommandLine
             _beta1, _beta2, _epsilon, _initial, _initialNoiseblend, _preserveColors, _pooling, _printIterations,
             _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _maxPixels, _styleLoss, _colorTransfer, _luminanceOnly, _recipe, _optimizer,
             _lbfgsHistory, _lbfgsLineSearch, _average, _resume, _scales, _coarseIterations, _minSize,
-            _parameterization, _decorrelateColors, _jitter, _scaleRange, _rotation, _precision, _tile,
+            _parameterization, _decorrelateColors, _jitter, _scaleRange, _rotation, _precision, _tile, _web,
         })
         {
             Root.Options.Add(option);

@@ -8,7 +8,11 @@ namespace NeuralStyle.Jobs;
 public abstract record JobEvent;
 
 /// <summary>The backbone is loaded: what it is, where it came from, and what it computes in (<c>--precision</c> resolved, and why).</summary>
-public sealed record JobStarted(string NetworkDescription, BackboneSelection Backbone, PrecisionChoice? Precision = null) : JobEvent;
+public sealed record JobStarted(string NetworkDescription, BackboneSelection Backbone, PrecisionChoice? Precision = null) : JobEvent
+{
+    /// <summary>The specification as it runs: the backbone's defaults and the precision resolved (what the manifest records).</summary>
+    public StyleJobSpec? Resolved { get; init; }
+}
 
 /// <summary>The memory estimate, before the first iteration (<paramref name="Limited"/>: the budget is the spec's limit, not what the system has free).</summary>
 public sealed record MemoryChecked(long EstimatedBytes, long? BudgetBytes, bool Limited) : JobEvent;

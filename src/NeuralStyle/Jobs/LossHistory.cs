@@ -63,6 +63,18 @@ public sealed class LossHistory
         }
     }
 
+    /// <summary>The point most recently added, or null before the first.</summary>
+    public LossPoint? Latest
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _points.Count == 0 ? null : _points[^1];
+            }
+        }
+    }
+
     /// <summary>The points so far, in the order they were evaluated.</summary>
     public IReadOnlyList<LossPoint> Snapshot()
     {

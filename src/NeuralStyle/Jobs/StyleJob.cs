@@ -92,7 +92,7 @@ public static class StyleJob
         // same outputs left, whether this run resumes it or starts again.
         StaleTemporaryFiles.Remove(spec, context);
 
-        report(new JobStarted(network.Description, selection, precision));
+        report(new JobStarted(network.Description, selection, precision) { Resolved = spec with { Settings = settings } });
         (int width, int height) = sizes.Content;
         int minSize = spec.MinSize ?? StyleRecipe.MinSizeFor(width, height);
         IReadOnlyList<ScaleStep> plan = MultiScaleSchedule.Plan(width, height, spec.Scales, minSize, settings.Iterations, spec.CoarseIterations);

@@ -237,6 +237,11 @@ public sealed class StyleTransfer
                             State = state,
                         };
                     }
+
+                    if (last)
+                    {
+                        break; // a stop made this iteration the last
+                    }
                 }
             }
             finally
