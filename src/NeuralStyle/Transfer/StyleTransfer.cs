@@ -169,9 +169,11 @@ public sealed class StyleTransfer
             {
                 for (int i = first; i < n; i++)
                 {
-                    // A stop asked for makes this iteration the last: the run ends as a finished one, resumable.
-                    bool last = i == n - 1 || control?.StopRequested == true;
                     yield return new IterationStarted(i + 1, n, clock.Elapsed);
+
+                    // A stop asked for (before this iteration's step) makes it the last: the run ends as a finished one,
+                    // resumable.
+                    bool last = i == n - 1 || control?.StopRequested == true;
 
                     bool print = last || (_settings.PrintIterations is int p && i % p == 0);
                     LossBreakdown losses;
