@@ -1,3 +1,4 @@
+using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -53,6 +54,19 @@ public sealed class BrowserHarnessTests(BrowserFixture browser, ITestOutputHelpe
               // The server ends the stream after the third; closing stops EventSource from reconnecting.
               if (received === 3) source.close();
             });
+          </script>
+        </body></html>
+        """;
+
+    private const string LostConnectionPage = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>lost</title></head>
+        <body style="font-family: sans-serif; margin: 24px">
+          <p id="status">waiting for events</p>
+          <script>
+            const source = new EventSource('/events');
+            source.onmessage = event => { document.getElementById('status').textContent = event.data; };
+            source.onerror = () => { document.getElementById('status').textContent = 'connection lost'; };
           </script>
         </body></html>
         """;
@@ -117,6 +131,45 @@ public sealed class BrowserHarnessTests(BrowserFixture browser, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task A_server_that_stops_breaks_the_event_stream_and_the_page_says_so()
+    {
+        LoopbackWebApp app = await LoopbackWebApp.StartAsync(web =>
+        {
+            web.MapGet("/", () => Results.Content(LostConnectionPage, "text/html; charset=utf-8"));
+            // The stream stays open until the browser leaves or the server stops: ending it on ApplicationStopping
+            // lets the server stop at once instead of waiting for the open request.
+            web.MapGet("/events", (HttpContext context) => TypedResults.ServerSentEvents(
+                UntilStopped(context.RequestAborted, web.Lifetime.ApplicationStopping)));
+        });
+        try
+        {
+            IReadOnlyList<string> console = [];
+            await browser.RunAsync(async page =>
+            {
+                // EventSource tries to reconnect to the stopped server; each try is a console error the test expects.
+                page.IgnoreConsoleErrors("ERR_CONNECTION_REFUSED");
+                await page.GotoAsync(app.Url("/"));
+                await page.WaitForTextAsync("#status", "message 1");
+                await app.DisposeAsync();
+                await page.WaitForTextAsync("#status", "connection lost", TimeSpan.FromSeconds(5));
+                // The first reconnection comes 200 ms after the loss (the stream's retry field).
+                for (var clock = System.Diagnostics.Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(5) && !page.ConsoleErrors.Any(IsRefused);)
+                {
+                    await Task.Delay(50);
+                }
+
+                console = page.ConsoleLines;
+            });
+            output.WriteLine(string.Join(Environment.NewLine, console));
+            Assert.Contains(console, IsRefused);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_console_error_fails_the_test_with_the_error_and_a_screenshot()
     {
         await using LoopbackWebApp app = await LoopbackWebApp.StartAsync(web =>
@@ -171,6 +224,22 @@ public sealed class BrowserHarnessTests(BrowserFixture browser, ITestOutputHelpe
         Assert.IsType<TimeoutException>(failure.InnerException);
         Assert.Contains("waited 0.3 s for #status to contain \"iteration 8\"; 1 element(s) match, the first with text \"iteration 7\"", failure.Message, StringComparison.Ordinal);
         Assert.True(File.Exists(ArtifactPath("failure")), "no screenshot of the failing page");
+    }
+
+    private static bool IsRefused(string line) => line.Contains("net::ERR_CONNECTION_REFUSED", StringComparison.Ordinal) && line.Contains("/events", StringComparison.Ordinal);
+
+    private static async IAsyncEnumerable<SseItem<string>> UntilStopped([EnumeratorCancellation] CancellationToken aborted, CancellationToken stopping)
+    {
+        // A short reconnection interval: the page notices the stopped server within a fraction of a second.
+        yield return new SseItem<string>("message 1") { ReconnectionInterval = TimeSpan.FromMilliseconds(200) };
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(aborted, stopping);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, either.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private static async IAsyncEnumerable<string> Messages(Task third, [EnumeratorCancellation] CancellationToken aborted)

@@ -15,6 +15,7 @@ namespace NeuralStyle.Tests.Browser;
 public sealed class LoopbackWebApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private int _disposed;
 
     private LoopbackWebApp(WebApplication app, Uri root)
     {
@@ -44,7 +45,14 @@ public sealed class LoopbackWebApp : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        // Open requests (an event stream the page still holds) get a moment to end, then are cut.
+        // A test may stop the server in the middle (to see the page lose it), then dispose it again at its end.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // Open requests get a moment to end, then are cut. An event stream should end itself on
+        // ApplicationStopping (see BrowserHarnessTests), or this waits the whole moment.
         using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await _app.StopAsync(stopping.Token);
         await _app.DisposeAsync();
