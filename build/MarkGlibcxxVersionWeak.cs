@@ -14,9 +14,13 @@ public class MarkGlibcxxVersionWeak : Task
     [Required] public ITaskItem[] Files { get; set; } = Array.Empty<ITaskItem>();
     [Required] public string VersionName { get; set; } = "";
 
+    // Published copies (a tool package among them) run on other machines, whose libstdc++ may lack the version even
+    // when this one has it; a weak requirement changes nothing where the version exists.
+    public bool EvenWhenSystemHasIt { get; set; }
+
     public override bool Execute()
     {
-        if (SystemLibstdcxxHas(VersionName))
+        if (!EvenWhenSystemHasIt && SystemLibstdcxxHas(VersionName))
         {
             Log.LogMessage(MessageImportance.Low, "System libstdc++ provides " + VersionName + "; nothing to patch.");
             return true;
