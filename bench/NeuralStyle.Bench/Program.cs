@@ -20,6 +20,8 @@ using TorchSharp;
 //            by side; writes BENCHMARKS.md's section, docs/bench/compare.json and the plots; see Comparison/)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- tiling [--only resnet18|vgg19] [--no-write]
 //            (issue 15: seconds per iteration and peak memory, untiled and tiled, 512 to 4096 px; see Tiling/)
+//        dotnet run -c Release --project bench/NeuralStyle.Bench -- web-overhead [--rounds 6] [--iterations 60] [--width 256]
+//            (issue 16: seconds per iteration with and without a watched live view, alternating; see LiveViewOverhead.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- mat-memory FILE.mat   (peak memory of reading a .mat)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- vgg-memory FILE.mat   (same, loading VGG to relu5_1)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- weights-load FILE
@@ -42,6 +44,11 @@ using TorchSharp;
 //            (a nearest-neighbour enlargement of a rectangle, to show a stride grid; see CropEnlargement.cs)
 //        dotnet run -c Release --project bench/NeuralStyle.Bench -- sheet --output PATH [--width 256] IMAGE...
 //            (pictures side by side at one width: the README's figure; see SheetCommand.cs)
+if (args.Length > 0 && args[0] == "web-overhead")
+{
+    return NeuralStyle.Bench.LiveViewOverhead.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "tiling")
 {
     return NeuralStyle.Bench.Tiling.TilingBenchmark.Run(args);
