@@ -21,6 +21,8 @@ namespace NeuralStyle.Web;
 /// </remarks>
 internal static class LiveEndpoints
 {
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(100);
+
     public static void Map(WebApplication app, LiveRun run, RunControl control, WebEndpoint endpoint)
     {
         if (endpoint.IsLoopback)
@@ -78,7 +80,8 @@ internal static class LiveEndpoints
     private static async Task Picture(HttpContext http, LiveRun run)
     {
         http.Response.Headers.CacheControl = "no-store";
-        if (run.LatestPng() is not (byte[] png, int version))
+        int? asked = int.TryParse(http.Request.Query["v"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int v) ? v : null;
+        if (run.LatestPng(asked) is not (byte[] png, int version))
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
@@ -103,14 +106,27 @@ internal static class LiveEndpoints
     {
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-store";
-        using var gone = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
+        // The run's end completes the stream (after its last status), before the server stops; the server's stopping
+        // ends only a stream that would otherwise outlive it.
+        using var gone = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        using CancellationTokenRegistration late = stopping.Register(() => gone.CancelAfter(TimeSpan.FromSeconds(1)));
         (ServerEvent snapshot, System.Threading.Channels.ChannelReader<ServerEvent> events) = run.Subscribe();
         try
         {
-            await Send(http, snapshot, gone.Token).ConfigureAwait(false);
-            await foreach (ServerEvent e in events.ReadAllAsync(gone.Token).ConfigureAwait(false))
+            await Send(http, [snapshot], gone.Token).ConfigureAwait(false);
+            var batch = new List<ServerEvent>();
+            while (await events.WaitToReadAsync(gone.Token).ConfigureAwait(false))
             {
-                await Send(http, e, gone.Token).ConfigureAwait(false);
+                // What arrives within a tenth of a second goes out in one write: a small picture can take 20
+                // iterations a second, and a wake-up and a flush for each would take CPU from the run.
+                await Task.Delay(BatchWindow, gone.Token).ConfigureAwait(false);
+                batch.Clear();
+                while (events.TryRead(out ServerEvent? e))
+                {
+                    batch.Add(e);
+                }
+
+                await Send(http, batch, gone.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -123,9 +139,9 @@ internal static class LiveEndpoints
         }
     }
 
-    private static async Task Send(HttpContext http, ServerEvent e, CancellationToken cancellation)
+    private static async Task Send(HttpContext http, IReadOnlyList<ServerEvent> batch, CancellationToken cancellation)
     {
-        await http.Response.WriteAsync(e.Wire(), cancellation).ConfigureAwait(false);
+        await http.Response.WriteAsync(string.Concat(batch.Select(e => e.Wire())), cancellation).ConfigureAwait(false);
         await http.Response.Body.FlushAsync(cancellation).ConfigureAwait(false);
     }
 

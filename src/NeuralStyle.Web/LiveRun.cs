@@ -35,6 +35,8 @@ internal sealed class LiveRun
     private int _pngVersion;
     private Status _status = new("running", null, null, null);
     private bool _complete;
+    private int _watchersAtEnd;
+    private int _servedVersion;
 
     public LiveRun(string optionsJson, string stopToken)
     {
@@ -156,8 +158,12 @@ internal sealed class LiveRun
         }
     }
 
-    /// <summary>The latest picture as PNG and its version, or null before the first; encoded once per picture.</summary>
-    public (byte[] Png, int Version)? LatestPng()
+    /// <summary>
+    /// The latest picture as PNG and its version, or null before the first; encoded once per picture.
+    /// <paramref name="asked"/> is the version the page asks for (it may be older: the latest is what is sent), and
+    /// counts as fetched.
+    /// </summary>
+    public (byte[] Png, int Version)? LatestPng(int? asked = null)
     {
         Picture? picture;
         lock (_gate)
@@ -168,6 +174,7 @@ internal sealed class LiveRun
                 return null;
             }
 
+            _servedVersion = Math.Max(_servedVersion, Math.Min(asked ?? picture.Version, picture.Version));
             if (_png is not null && _pngVersion == picture.Version)
             {
                 return (_png, _pngVersion);
@@ -185,6 +192,27 @@ internal sealed class LiveRun
         }
 
         return (png, picture.Version);
+    }
+
+    /// <summary>
+    /// After the run's end, waits (at most <paramref name="timeout"/>) until the pages that watched it have fetched its
+    /// last picture: they are told of it just before the end, and would otherwise find the server gone.
+    /// </summary>
+    public async Task LetPagesFetchTheLastPictureAsync(TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            lock (_gate)
+            {
+                if (!_complete || _watchersAtEnd == 0 || _picture is null || _servedVersion >= _picture.Version)
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50)).ConfigureAwait(false);
+        }
     }
 
     private static object LossRow(LossPoint p) => new[] { p.Scale, p.Iteration, p.Seconds, p.Content, p.Style, p.TotalVariation, p.Total };
@@ -228,6 +256,7 @@ internal sealed class LiveRun
         {
             _status = status;
             _complete = true;
+            _watchersAtEnd = _subscribers.Count;
             subscribers = [.. _subscribers];
             _subscribers.Clear();
         }

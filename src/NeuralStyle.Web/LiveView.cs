@@ -80,9 +80,10 @@ public sealed class LiveView : IAsyncDisposable
     /// <summary>Tells open pages the run is stopping (call it when a stop was asked for other than by the page, e.g. Ctrl-C).</summary>
     public void Stopping() => _run.Stopping();
 
-    /// <summary>Lets open pages read the run's last events, then stops the server.</summary>
+    /// <summary>Lets open pages read the run's last events and fetch its last picture (a few seconds at most), then stops the server.</summary>
     public async ValueTask DisposeAsync()
     {
+        await _run.LetPagesFetchTheLastPictureAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
