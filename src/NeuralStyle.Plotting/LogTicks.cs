@@ -1,4 +1,5 @@
 using System.Globalization;
+using ScottPlot;
 using ScottPlot.TickGenerators;
 
 namespace NeuralStyle.Plotting;
@@ -11,9 +12,12 @@ internal static class LogTicks
     /// (both positive): the powers alone over many decades, 1, 2 and 5 over a few, every digit over about one, so that
     /// a narrow range still gets labels; minor ticks at every digit.
     /// </summary>
-    public static NumericManual Between(double min, double max)
+    public static NumericManual Between(double min, double max) => new([.. Of(min, max)]);
+
+    /// <summary>The ticks of <see cref="Between"/>: positions (log10 of the values), labels of the major ones.</summary>
+    public static IReadOnlyList<Tick> Of(double min, double max)
     {
-        var ticks = new NumericManual();
+        var ticks = new List<Tick>();
         int low = (int)Math.Floor(Math.Log10(min)), high = (int)Math.Ceiling(Math.Log10(max));
         double decades = Math.Log10(max / min);
         double[] majors = decades > 4 ? [1] : decades > 1.5 ? [1, 2, 5] : [1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -24,7 +28,7 @@ internal static class LogTicks
                 double v = digit * Math.Pow(10, power);
                 if (v >= min / 1.5 && v <= max * 1.5)
                 {
-                    ticks.AddMinor(Math.Log10(v));
+                    ticks.Add(Tick.Minor(Math.Log10(v)));
                 }
             }
 
@@ -33,7 +37,7 @@ internal static class LogTicks
                 double v = m * Math.Pow(10, power);
                 if (v >= min / 1.5 && v <= max * 1.5)
                 {
-                    ticks.AddMajor(Math.Log10(v), Label(v));
+                    ticks.Add(Tick.Major(Math.Log10(v), Label(v)));
                 }
             }
         }

@@ -92,13 +92,16 @@ public static class LossPlot
 
     private static void Panel(Plot plot, LossSegments layout, IReadOnlyList<LossPoint> points, bool bySeconds, int? scales, int panelWidth)
     {
-        foreach (LossTerm term in LossTerm.All)
+        // The total first, wide, and the terms over it: where one term makes nearly all of the total (the style, often)
+        // the two lines coincide, and the term's line then runs inside the total's instead of vanishing under it.
+        LossTerm total = LossTerm.All[^1];
+        foreach (LossTerm term in LossTerm.All.Where(t => t != total).Prepend(total))
         {
             foreach (LossSegment segment in layout.Of(term, bySeconds))
             {
                 var line = plot.Add.Scatter(segment.X, segment.Log10Loss, Color.FromHex(term.Color));
-                line.LineWidth = term == LossTerm.All[^1] ? 2.6f : 1.8f;
-                line.MarkerSize = segment.X.Length <= MarkersUpTo ? 5 : 0;
+                line.LineWidth = term == total ? 4.5f : 1.8f;
+                line.MarkerSize = segment.X.Length <= MarkersUpTo ? (term == total ? 8 : 5) : 0;
             }
         }
 
@@ -108,9 +111,11 @@ public static class LossPlot
             double pad = Math.Max(high - low, 0.2) * 0.06;
             plot.Axes.Left.TickGenerator = LogTicks.Between(min, max);
             plot.Axes.SetLimitsY(low - pad, high + (pad * 2.5));
+            // At least ten iterations (or a second) wide: a run that stopped after one iteration still gets a
+            // readable axis, its point at the left.
             double first = bySeconds ? 0 : layout.IterationAxis[0];
-            double last = bySeconds ? points[^1].Seconds : layout.IterationAxis[^1];
-            double room = Math.Max(last - first, 1) * 0.02;
+            double last = Math.Max(bySeconds ? points[^1].Seconds : layout.IterationAxis[^1], first + (bySeconds ? 1 : 9));
+            double room = (last - first) * 0.03;
             plot.Axes.SetLimitsX(first - room, last + room);
             if (!bySeconds)
             {
@@ -173,11 +178,12 @@ public static class LossPlot
             {
                 LabelText = drawn ? term.Name : $"{term.Name} (no value above 0)",
                 LineColor = Color.FromHex(term.Color),
-                LineWidth = 3,
+                LineWidth = term == LossTerm.All[^1] ? 4.5f : 2.5f,
             });
         }
 
         plot.Legend.FontSize = 13;
-        plot.ShowLegend(Alignment.UpperRight);
+        // Outside the data, right of the time panel: inside it would hide the end of the run, where the lines are.
+        plot.ShowLegend(Edge.Right);
     }
 }
