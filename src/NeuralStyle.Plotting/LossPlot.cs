@@ -28,9 +28,10 @@ public static class LossPlot
     /// <summary>The largest width or height accepted (a plot is a few hundred pixels; this only refuses a mistake).</summary>
     public const int MaxSide = 8192;
 
-    // The pixels of a panel outside its data area (axis labels, ticks, margins), and a label character's width at
-    // 12 px: enough to tell whether a scale's name fits before the next scale begins.
+    // The pixels of a panel outside its data area (axis labels, ticks, margins; the legend beside the time panel),
+    // and a label character's width at 12 px: enough to tell whether a scale's name fits before the next scale begins.
     private const int PanelFrame = 110;
+    private const int LegendWidth = 130;
     private const double CharacterWidth = 6.5;
 
     // Short runs get a marker at each point so that a scale of one or two iterations is still seen.
@@ -53,8 +54,8 @@ public static class LossPlot
         var figure = new Multiplot { Layout = new ScottPlot.MultiplotLayouts.Columns() };
         figure.AddPlots(2);
         bool manyScales = scales > 1 || layout.Starts.Count > 0;
-        Panel(figure.GetPlot(0), layout, points, bySeconds: false, manyScales ? scales : null, width / 2);
-        Panel(figure.GetPlot(1), layout, points, bySeconds: true, manyScales ? scales : null, width / 2);
+        Panel(figure.GetPlot(0), layout, points, bySeconds: false, manyScales ? scales : null, (width / 2) - PanelFrame);
+        Panel(figure.GetPlot(1), layout, points, bySeconds: true, manyScales ? scales : null, (width / 2) - PanelFrame - LegendWidth);
         Legend(figure.GetPlot(1), layout, points.Count > 0);
         using ScottPlot.Image image = figure.Render(width, height);
         return image.GetImageBytes(ImageFormat.Png, 100);
@@ -90,7 +91,7 @@ public static class LossPlot
     /// <summary>Whether <paramref name="path"/> ends in .png (any case), the only format plots are written in.</summary>
     public static bool IsPngName(string path) => string.Equals(Path.GetExtension(path), ".png", StringComparison.OrdinalIgnoreCase);
 
-    private static void Panel(Plot plot, LossSegments layout, IReadOnlyList<LossPoint> points, bool bySeconds, int? scales, int panelWidth)
+    private static void Panel(Plot plot, LossSegments layout, IReadOnlyList<LossPoint> points, bool bySeconds, int? scales, int dataWidth)
     {
         // The total first, wide, and the terms over it: where one term makes nearly all of the total (the style, often)
         // the two lines coincide, and the term's line then runs inside the total's instead of vanishing under it.
@@ -100,7 +101,7 @@ public static class LossPlot
             foreach (LossSegment segment in layout.Of(term, bySeconds))
             {
                 var line = plot.Add.Scatter(segment.X, segment.Log10Loss, Color.FromHex(term.Color));
-                line.LineWidth = term == total ? 4.5f : 1.8f;
+                line.LineWidth = term == total ? 3.6f : 1.6f;
                 line.MarkerSize = segment.X.Length <= MarkersUpTo ? (term == total ? 8 : 5) : 0;
             }
         }
@@ -124,7 +125,7 @@ public static class LossPlot
 
             if (scales is not null || layout.Starts.Count > 0)
             {
-                ScaleRules(plot, layout, points, bySeconds, scales, (first - room, last + room), high + (pad * 2.5), panelWidth);
+                ScaleRules(plot, layout, points, bySeconds, scales, (first - room, last + room), high + (pad * 2.5), dataWidth);
             }
         }
         else
@@ -146,10 +147,10 @@ public static class LossPlot
     // A dashed line where each scale begins (the first's too, so that every scale carries its name), named at the top
     // inside the panel; a name that would run into the next scale's is left out (the other panel, or the line's
     // order, tells which scale it is): on the time axis the coarse scales are often a few pixels wide.
-    private static void ScaleRules(Plot plot, LossSegments layout, IReadOnlyList<LossPoint> points, bool bySeconds, int? scales, (double Left, double Right) x, double top, int panelWidth)
+    private static void ScaleRules(Plot plot, LossSegments layout, IReadOnlyList<LossPoint> points, bool bySeconds, int? scales, (double Left, double Right) x, double top, int dataWidth)
     {
         ScaleStart[] starts = [new ScaleStart(points[0].Scale, layout.IterationAxis[0], points[0].Seconds), .. layout.Starts];
-        double pixelsPerUnit = Math.Max(panelWidth - PanelFrame, 1) / (x.Right - x.Left);
+        double pixelsPerUnit = Math.Max(dataWidth, 1) / (x.Right - x.Left);
         for (int k = 0; k < starts.Length; k++)
         {
             double at = bySeconds ? starts[k].Seconds : starts[k].Iteration;
@@ -178,7 +179,7 @@ public static class LossPlot
             {
                 LabelText = drawn ? term.Name : $"{term.Name} (no value above 0)",
                 LineColor = Color.FromHex(term.Color),
-                LineWidth = term == LossTerm.All[^1] ? 4.5f : 2.5f,
+                LineWidth = term == LossTerm.All[^1] ? 3.6f : 2.5f,
             });
         }
 

@@ -94,6 +94,22 @@ public sealed class PlotFlagTests
     }
 
     [Fact]
+    public void A_plot_named_like_an_input_is_refused_even_with_overwrite()
+    {
+        using var temp = new TempDirectory();
+        string content = temp.File("content.png");
+        File.Copy(Fixtures.TinyVgg("content.png"), content);
+        byte[] before = File.ReadAllBytes(content);
+        string[] args = Run(temp, content, 2, "--overwrite");
+        args[Array.IndexOf(args, "--content") + 1] = content;
+        CliRun run = CliRun.Invoke(args);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"neural-style: error: {content} is an input of this run ({content}); writing there would destroy it: choose another --output, --checkpoint-output or --plot", run.ErrorLines.Single());
+        Assert.Equal(before, File.ReadAllBytes(content));
+    }
+
+    [Fact]
     public void An_existing_plot_is_kept_without_overwrite_and_replaced_with_it()
     {
         using var temp = new TempDirectory();
