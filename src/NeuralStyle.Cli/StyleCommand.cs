@@ -41,13 +41,17 @@ internal static class StyleCommand
             view?.Stopping();
             error.WriteLine("Stopping after the iteration under way (Ctrl-C again to quit at once)");
         });
+        JobPlot? plot = JobPlot.For(spec, error);
+        bool completed = false;
         try
         {
             JobFinished finished = StyleJob.Run(spec, context, e =>
             {
+                plot?.Observe(e);
                 console.Report(e);
                 view?.Observe(e);
             }, control: control);
+            completed = true;
             console.Finish();
             if (finished.Stopped)
             {
@@ -60,7 +64,14 @@ internal static class StyleCommand
         finally
         {
             console.Finish();
-            view?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            try
+            {
+                plot?.Write(afterFailure: !completed);
+            }
+            finally
+            {
+                view?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
         }
     }
 }

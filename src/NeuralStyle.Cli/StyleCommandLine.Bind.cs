@@ -132,6 +132,7 @@ internal sealed partial class StyleCommandLine
             Styles = styles,
             Output = Pick(_output, r => r.Output),
             CheckpointOutput = checkpointOutput,
+            Plot = Pick(_plot, r => r.Plot),
             Width = Pick(_width, r => r.Width),
             StyleScales = scales,
             Network = Pick(_network, r => r.Network),

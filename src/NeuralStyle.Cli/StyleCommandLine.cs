@@ -15,6 +15,7 @@ internal sealed partial class StyleCommandLine
     private readonly Option<string[]> _styles = Many<string>("--styles", "one or more style images", "STYLE", required: true);
     private readonly Option<string> _output = Required<string>("--output", "output path", "OUTPUT");
     private readonly Option<string?> _checkpointOutput = Optional<string?>("--checkpoint-output", "checkpoint output format, must contain %s (e.g. foo%s.jpg)", "OUTPUT");
+    private readonly Option<string?> _plot = Optional<string?>("--plot", "write a PNG plot of the losses (content, style, tv, total; log scale) against iteration and time, per scale, when the run ends (also when it stops or fails after some iterations)", "FILE.png");
     private readonly Option<int> _iterations = WithDefault("--iterations", "iterations", "ITERATIONS", 100);
     private readonly Option<int?> _width = Optional<int?>("--width", "output width (the content is resized, keeping its aspect)", "WIDTH");
     private readonly Option<double[]> _styleScales = Many<double>("--style-scales", "one or more style scales (default 1.0)", "STYLE_SCALE");
@@ -84,7 +85,7 @@ internal sealed partial class StyleCommandLine
             _beta1, _beta2, _epsilon, _initial, _initialNoiseblend, _preserveColors, _pooling, _printIterations,
             _checkpointIterations, _overwrite, _seed, _threads, _contentLayers, _styleLayers, _smoothing, _maxMemory, _maxPixels, _styleLoss, _colorTransfer, _luminanceOnly, _recipe, _optimizer,
             _lbfgsHistory, _lbfgsLineSearch, _average, _resume, _scales, _coarseIterations, _minSize,
-            _parameterization, _decorrelateColors, _jitter, _scaleRange, _rotation, _precision, _tile, _web,
+            _parameterization, _decorrelateColors, _jitter, _scaleRange, _rotation, _precision, _tile, _web, _plot,
         })
         {
             Root.Options.Add(option);

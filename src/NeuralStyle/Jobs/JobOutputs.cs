@@ -11,6 +11,9 @@ internal static class JobOutputs
     // PNG's worst case is the raw pixels plus a little framing per row and chunk; JPEG and WebP are smaller.
     private const long ImageOverheadBytes = 64 * 1024;
 
+    // A loss plot is a picture of 1400x560 lines on white: about 100 KiB, and never near 1 MiB.
+    private const long PlotBytes = 1024 * 1024;
+
     /// <summary>OUTPUT.json beside OUTPUT.png.</summary>
     public static string ManifestFor(StyleJobSpec spec) => ManifestRecorder.PathFor(spec.Output);
 
@@ -31,8 +34,8 @@ internal static class JobOutputs
 
     /// <summary>
     /// Everything about the files that can be checked without the images: no two outputs share a name and none is
-    /// an input; existing files are refused without <see cref="StyleJobSpec.Overwrite"/>; extensions are known; every
-    /// directory exists and accepts a new file.
+    /// an input; existing files are refused without <see cref="StyleJobSpec.Overwrite"/>; extensions are known (the
+    /// loss plot's is .png); every directory exists and accepts a new file.
     /// </summary>
     /// <exception cref="JobSpecException">A name clash, an existing file or an unknown extension.</exception>
     /// <exception cref="IOException">A directory is missing or does not accept new files.</exception>
@@ -41,7 +44,7 @@ internal static class JobOutputs
         IReadOnlyList<string> planned = PlannedImages(spec);
         string manifest = ManifestFor(spec);
         string state = ManifestRecorder.StatePathFor(manifest);
-        string[] written = [.. planned, manifest, state];
+        string[] written = [.. planned, manifest, state, .. spec.Plot is null ? Array.Empty<string>() : [spec.Plot]];
         CheckNoClash(spec, written);
         if (!spec.Overwrite && written.FirstOrDefault(File.Exists) is string existing)
         {
@@ -58,6 +61,11 @@ internal static class JobOutputs
             {
                 throw new JobSpecException(e.Message, e);
             }
+        }
+
+        if (spec.Plot is not null)
+        {
+            CheckPlot(spec.Plot);
         }
 
         foreach (string directory in written.Select(DirectoryOf).Distinct(StringComparer.Ordinal))
@@ -85,7 +93,8 @@ internal static class JobOutputs
         long stateBytes = (stateImages * 3L * width * height * sizeof(float)) + ImageOverheadBytes;
         string manifest = ManifestFor(spec);
         var needs = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach ((string file, long bytes) in PlannedImages(spec).Select(f => (f, imageBytes)).Append((ManifestRecorder.StatePathFor(manifest), 2 * stateBytes)).Append((manifest, ImageOverheadBytes)))
+        IEnumerable<(string, long)> plot = spec.Plot is null ? [] : [(spec.Plot, PlotBytes)];
+        foreach ((string file, long bytes) in PlannedImages(spec).Select(f => (f, imageBytes)).Append((ManifestRecorder.StatePathFor(manifest), 2 * stateBytes)).Append((manifest, ImageOverheadBytes)).Concat(plot))
         {
             string root = MountPointOf(DirectoryOf(file));
             needs[root] = needs.GetValueOrDefault(root) + bytes;
@@ -114,7 +123,7 @@ internal static class JobOutputs
         {
             if (!seen.TryAdd(Path.GetFullPath(file), file))
             {
-                throw new JobSpecException($"{file} would be written twice (by --output, --checkpoint-output, the manifest or the state file): choose names that differ");
+                throw new JobSpecException($"{file} would be written twice (by --output, --checkpoint-output, --plot, the manifest or the state file): choose names that differ");
             }
         }
 
@@ -123,8 +132,29 @@ internal static class JobOutputs
         {
             if (seen.TryGetValue(Path.GetFullPath(input), out string? clash))
             {
-                throw new JobSpecException($"{clash} is an input of this run ({input}); writing there would destroy it: choose another --output or --checkpoint-output");
+                throw new JobSpecException($"{clash} is an input of this run ({input}); writing there would destroy it: choose another --output, --checkpoint-output or --plot");
             }
+        }
+    }
+
+    // The plot is drawn only when the run ends: a wrong name must be found now, in the words of the image outputs'.
+    private static void CheckPlot(string plot)
+    {
+        if (!string.Equals(Path.GetExtension(plot), ".png", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new JobSpecException($"--plot {plot}: a loss plot is written as PNG; give a name ending in .png");
+        }
+
+        if (Directory.Exists(plot))
+        {
+            throw new JobSpecException($"--plot {plot}: it is a directory");
+        }
+
+        string directory = DirectoryOf(plot);
+        if (!Directory.Exists(directory))
+        {
+            // As for the images, no directory is created: a typo should not make a tree somewhere unexpected.
+            throw new DirectoryNotFoundException($"cannot write the loss plot {plot}: directory {directory} does not exist");
         }
     }
 

@@ -9,7 +9,7 @@ namespace NeuralStyle.Jobs;
 /// </summary>
 /// <remarks>
 /// The names: OUTPUT.json.tmp and OUTPUT.state.tmp (<see cref="AtomicFile"/>), of this run's manifest and of the
-/// manifest and state it resumes; and the image temporaries of <see cref="Imaging.ImageWriter"/>,
+/// manifest and state it resumes, and PLOT.tmp of its loss plot; and the image temporaries of <see cref="Imaging.ImageWriter"/>,
 /// ".NAME.&lt;32 hex digits&gt;.tmp" beside NAME, for the output and for every name the checkpoint pattern can give
 /// (its %s matching a decimal iteration). Directories and other names are never touched.
 /// </remarks>
@@ -42,7 +42,7 @@ internal static class StaleTemporaryFiles
     {
         string manifest = JobOutputs.ManifestFor(spec);
         var exact = new List<string> { manifest, ManifestRecorder.StatePathFor(manifest) };
-        exact.AddRange(new[] { context.ResumedManifest, context.ResumeState }.OfType<string>());
+        exact.AddRange(new[] { context.ResumedManifest, context.ResumeState, spec.Plot }.OfType<string>());
         var found = new SortedSet<string>(StringComparer.Ordinal);
         foreach (string file in exact.Select(f => AtomicFile.TemporaryPathFor(Path.GetFullPath(f))))
         {

@@ -22,6 +22,14 @@ public sealed record StyleJobSpec
     /// <summary>Checkpoint file name with <c>%s</c> for the seed's 0-based iteration, or null.</summary>
     public string? CheckpointOutput { get; init; }
 
+    /// <summary>
+    /// A loss plot (PNG) of the run, or null. The job names and checks it with its other outputs before the long work
+    /// (a clash, an existing file, a missing directory) and the manifest records it, so a resume writes it again; the
+    /// picture itself is drawn by the front end from the job's events (<see cref="LossHistory"/>, NeuralStyle.Plotting),
+    /// so that the library needs no plotting package.
+    /// </summary>
+    public string? Plot { get; init; }
+
     /// <summary>Width the content is resized to (keeping its aspect), or null for its own.</summary>
     public int? Width { get; init; }
 

@@ -27,7 +27,7 @@ public class OutputChecksTests
         // Before: found when the checkpoint of iteration 1 replaced o1.png, the final output, at the end of the run.
         using var temp = new TempDirectory();
         CliRun run = CliRun.Invoke(Run(temp.File("o1.png"), "--checkpoint-output", temp.File("o%s.png"), "--checkpoint-iterations", "1"));
-        AssertRefusedUpFront(run, 2, $"{temp.File("o1.png")} would be written twice (by --output, --checkpoint-output, the manifest or the state file): choose names that differ", temp.Path);
+        AssertRefusedUpFront(run, 2, $"{temp.File("o1.png")} would be written twice (by --output, --checkpoint-output, --plot, the manifest or the state file): choose names that differ", temp.Path);
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public class OutputChecksTests
         string[] args = Run(content, "--overwrite");
         args[Array.IndexOf(args, "--content") + 1] = content;
         CliRun run = CliRun.Invoke(args);
-        AssertRefusedUpFront(run, 2, $"{content} is an input of this run ({content}); writing there would destroy it: choose another --output or --checkpoint-output", temp.Path);
+        AssertRefusedUpFront(run, 2, $"{content} is an input of this run ({content}); writing there would destroy it: choose another --output, --checkpoint-output or --plot", temp.Path);
         Assert.Equal(before, File.ReadAllBytes(content));
     }
 
