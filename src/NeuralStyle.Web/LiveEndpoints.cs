@@ -11,7 +11,7 @@ namespace NeuralStyle.Web;
 
 /// <summary>
 /// The view's routes: the page (<c>/</c>, <c>/live.js</c>, <c>/live.css</c>), the event stream (<c>/events</c>),
-/// the latest picture (<c>/picture.png</c>), the state as JSON (<c>/state</c>) and the stop (<c>POST /stop</c>).
+/// the latest picture (<c>/picture.png</c>), the loss plot as <c>--plot</c> draws it (<c>/plot.png</c>), the state as JSON (<c>/state</c>) and the stop (<c>POST /stop</c>).
 /// </summary>
 /// <remarks>
 /// Stopping a run is the one request that changes anything. It must carry the token the page was served with in a
@@ -44,6 +44,7 @@ internal static class LiveEndpoints
         app.MapGet("/live.js", (HttpContext http) => Page(http, "live.js", "text/javascript; charset=utf-8", null));
         app.MapGet("/live.css", (HttpContext http) => Page(http, "live.css", "text/css; charset=utf-8", null));
         app.MapGet("/picture.png", (HttpContext http) => Picture(http, run));
+        app.MapGet("/plot.png", () => Results.File(run.PlotPng(), "image/png"));
         app.MapGet("/state", (HttpContext http) => State(http, run));
         app.MapGet("/events", (HttpContext http, IHostApplicationLifetime lifetime) => Events(http, run, lifetime.ApplicationStopping));
         app.MapPost("/stop", (HttpContext http) => Stop(http, run, control));

@@ -105,6 +105,9 @@ internal sealed class LiveRun
         }
     }
 
+    /// <summary>The losses so far as <c>--plot</c> draws them (PNG), drawn now; the job's thread is not involved.</summary>
+    public byte[] PlotPng() => Plotting.LossPlot.RenderPng(_losses.Snapshot(), _losses.Scales);
+
     /// <summary>Marks a stop as asked for (the run ends after the iteration under way).</summary>
     public void Stopping()
     {

@@ -4,12 +4,13 @@
 (() => {
   const token = document.querySelector('meta[name="stop-token"]').content;
   const byId = id => document.getElementById(id);
-  // Loss rows as the server sends them: [scale, iteration, seconds, content, style, tv, total].
+  // Loss rows as the server sends them: [scale, iteration, seconds, content, style, tv, total]; the colours are
+  // --plot's (LossTerm.All), so the page and the PNG read alike.
   const terms = [
-    { name: 'content', column: 3, color: '#1f77b4' },
-    { name: 'style', column: 4, color: '#d62728' },
-    { name: 'tv', column: 5, color: '#2ca02c' },
-    { name: 'total', column: 6, color: '#222222' },
+    { name: 'content', column: 3, color: '#0072B2' },
+    { name: 'style', column: 4, color: '#D55E00' },
+    { name: 'tv', column: 5, color: '#009E73' },
+    { name: 'total', column: 6, color: '#3B1C5A' },
   ];
   const terminal = new Set(['finished', 'stopped', 'failed', 'cancelled']);
   const losses = [];

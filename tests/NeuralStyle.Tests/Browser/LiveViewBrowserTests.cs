@@ -33,18 +33,18 @@ public sealed class LiveViewBrowserTests(BrowserFixture browser)
         })()
         """;
 
-    // Pixels of a loss curve's colour on the plot (the style term is drawn in #d62728, the total in #222222).
+    // Pixels of a loss curve's colour on the plot (the style term is drawn in #D55E00, the total in #3B1C5A).
     private const string PlotInk = """
         (() => {
           const c = document.getElementById('plot');
           const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-          let red = 0, dark = 0;
+          let style = 0, total = 0;
           for (let i = 0; i < d.length; i += 4) {
             if (d[i + 3] < 200) continue;
-            if (d[i] > 180 && d[i + 1] < 90 && d[i + 2] < 90) red++;
-            if (d[i] < 60 && d[i + 1] < 60 && d[i + 2] < 60) dark++;
+            if (d[i] > 180 && d[i + 1] > 60 && d[i + 1] < 130 && d[i + 2] < 50) style++;
+            if (d[i] < 90 && d[i + 1] < 60 && d[i + 2] > 60 && d[i + 2] < 120) total++;
           }
-          return [red, dark];
+          return [style, total];
         })()
         """;
 

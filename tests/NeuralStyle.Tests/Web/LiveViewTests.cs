@@ -98,6 +98,11 @@ public class LiveViewTests
             File.Delete(file);
         }
 
+        // The same plot as --plot, on request.
+        HttpResponseMessage plot = await http.GetAsync("/plot.png");
+        Assert.Equal("image/png", plot.Content.Headers.ContentType?.MediaType);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], (await plot.Content.ReadAsByteArrayAsync())[..4]);
+
         // A page opened now gets the history in its state.
         using SseClient late = await SseClient.OpenAsync(view.Address);
         JsonElement lateState = await late.WaitForAsync("state", timeout: Wait);
