@@ -42,7 +42,7 @@ public class LibraryPackageTests
         using (var xml = package.GetEntry("lib/net10.0/NeuralStyle.xml")!.Open())
         {
             XElement doc = XDocument.Load(xml).Root!;
-            Assert.Contains(doc.Descendants("member"), m => m.Attribute("name")?.Value == "M:NeuralStyle.Jobs.StyleJob.Run(NeuralStyle.Jobs.StyleJobSpec,NeuralStyle.Jobs.JobContext,System.Action{NeuralStyle.Jobs.JobEvent},System.Threading.CancellationToken)");
+            Assert.Contains(doc.Descendants("member"), m => m.Attribute("name")?.Value == "M:NeuralStyle.Jobs.StyleJob.Run(NeuralStyle.Jobs.StyleJobSpec,NeuralStyle.Jobs.JobContext,System.Action{NeuralStyle.Jobs.JobEvent},System.Threading.CancellationToken,NeuralStyle.Transfer.RunControl)");
         }
 
         // Dependencies are declared, not carried; the bundled ResNet-18 is copied to the consumer's output.
