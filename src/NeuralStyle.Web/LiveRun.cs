@@ -29,7 +29,9 @@ internal sealed class LiveRun
     private readonly LossHistory _losses = new();
     private readonly Stopwatch _sinceProgress = new();
     private JsonElement _options;
-    private Progress _progress = new(1, 1, 0, 0, 0, 0, 0, null);
+    private Progress _progress = new(1, 1, 0, 0, 0, 0, 0, null, null);
+    private IReadOnlyList<ScaleStep> _plan = [];
+    private (int Iteration, TimeSpan Elapsed)? _scaleStart;
     private Picture? _picture;
     private byte[]? _png;
     private int _pngVersion;
@@ -75,13 +77,23 @@ internal sealed class LiveRun
 
                 Publish(options);
                 break;
+            case ScalesPlanned planned:
+                lock (_gate)
+                {
+                    _plan = planned.Scales;
+                }
+
+                break;
             case ScaleStarted s:
-                Publish(UpdateProgress(p => p with { Scale = s.Scale, Scales = s.Scales, Width = s.Width, Height = s.Height, Iteration = 0, Total = s.Iterations, Elapsed = 0, Eta = null }, force: true));
+                lock (_gate)
+                {
+                    _scaleStart = null;
+                }
+
+                Publish(UpdateProgress(p => p with { Scale = s.Scale, Scales = s.Scales, Width = s.Width, Height = s.Height, Iteration = 0, Total = s.Iterations, Elapsed = 0, Eta = null, RunEta = null }, force: true));
                 break;
             case EngineProgress { Event: IterationStarted i }:
-                int done = i.Iteration - 1;
-                double? eta = done == 0 ? null : i.Elapsed.TotalSeconds / done * (i.Total - done);
-                Publish(UpdateProgress(p => p with { Iteration = i.Iteration, Total = i.Total, Elapsed = i.Elapsed.TotalSeconds, Eta = eta }, force: i.Iteration == 1));
+                Publish(UpdateProgress(p => WithEstimates(p, i), force: i.Iteration == 1));
                 break;
             case EngineProgress { Event: IterationLosses } when _losses.Latest is LossPoint point:
                 Publish(ServerEvent.Of("loss", LossRow(point)));
@@ -228,6 +240,26 @@ internal sealed class LiveRun
         }
     }
 
+    // The scale's remaining time from its own pace (counted from the first iteration this process ran: a resumed run's
+    // earlier iterations took no time here), and the run's: the later scales' iterations at the same pace per pixel.
+    // Called under the lock.
+    private Progress WithEstimates(Progress p, IterationStarted i)
+    {
+        _scaleStart ??= (i.Iteration, i.Elapsed);
+        int done = i.Iteration - _scaleStart.Value.Iteration;
+        double? perIteration = done == 0 ? null : (i.Elapsed - _scaleStart.Value.Elapsed).TotalSeconds / done;
+        double? eta = perIteration * (i.Total - i.Iteration + 1);
+        double? runEta = eta;
+        if (perIteration is double pace && p.Scale <= _plan.Count)
+        {
+            ScaleStep current = _plan[p.Scale - 1];
+            double pixels = (double)current.Width * current.Height;
+            runEta += _plan.Skip(p.Scale).Sum(next => pace * next.Iterations * (next.Width * (double)next.Height / pixels));
+        }
+
+        return p with { Iteration = i.Iteration, Total = i.Total, Elapsed = i.Elapsed.TotalSeconds, Eta = eta, RunEta = runEta };
+    }
+
     private ServerEvent? UpdateProgress(Func<Progress, Progress> change, bool force)
     {
         lock (_gate)
@@ -288,8 +320,8 @@ internal sealed class LiveRun
         }
     }
 
-    /// <summary>Where the run is: scale, size, iteration of the scale, seconds in the scale and the scale's ETA.</summary>
-    internal sealed record Progress(int Scale, int Scales, int Width, int Height, int Iteration, int Total, double Elapsed, double? Eta);
+    /// <summary>Where the run is: scale, size, iteration of the scale, seconds in the scale, and the seconds left in the scale and in the whole run (estimates).</summary>
+    internal sealed record Progress(int Scale, int Scales, int Width, int Height, int Iteration, int Total, double Elapsed, double? Eta, double? RunEta);
 
     /// <summary>The run's state: running, stopping, finished, stopped, failed or cancelled; what to say; its files.</summary>
     internal sealed record Status(string State, string? Message, string? Output, string? Manifest);

@@ -34,6 +34,7 @@
     byId('iteration').textContent = p.total ? `${p.iteration} of ${p.total}` : '–';
     byId('elapsed').textContent = clock(p.elapsed);
     byId('eta').textContent = clock(p.eta);
+    byId('run-eta').textContent = clock(p.runEta);
     const bar = byId('bar');
     bar.max = p.total || 1;
     bar.value = Math.max(0, (p.iteration || 1) - 1);

@@ -17,6 +17,12 @@ public sealed record JobStarted(string NetworkDescription, BackboneSelection Bac
 /// <summary>The memory estimate, before the first iteration (<paramref name="Limited"/>: the budget is the spec's limit, not what the system has free).</summary>
 public sealed record MemoryChecked(long EstimatedBytes, long? BudgetBytes, bool Limited) : JobEvent;
 
+/// <summary>
+/// The scales the run will take, coarsest first (one for a single-scale run; a resumed run takes only the last): what a
+/// viewer estimates the whole run's remaining time from.
+/// </summary>
+public sealed record ScalesPlanned(IReadOnlyList<ScaleStep> Scales) : JobEvent;
+
 /// <summary>A scale of a coarse-to-fine run begins (1-based <paramref name="Scale"/> of <paramref name="Scales"/>).</summary>
 public sealed record ScaleStarted(int Scale, int Scales, int Width, int Height, int Iterations) : JobEvent;
 

@@ -101,6 +101,7 @@ public static class StyleJob
         int minimumSide = JobSizes.MinimumSide(network, settings);
         JobSizes.Check(minimumSide, spec, sizes, plan);
         TilingPlan? tiling = JobMemory.Check(network, settings, sizes, spec.MaxMemoryMiB, plan, report);
+        report(new ScalesPlanned(plan));
         // After the memory check (a size that cannot fit in memory is the first thing to say, and its fix, a smaller
         // --width, also fixes the space), before the images are read and anything is written; the resolved picture
         // settings tell whether the state holds parameters beside the image.

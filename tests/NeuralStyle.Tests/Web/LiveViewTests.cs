@@ -118,6 +118,30 @@ public class LiveViewTests
     }
 
     [Fact]
+    public async Task The_eta_of_the_scale_and_of_the_run_follow_the_pace_and_the_later_scales_pixels()
+    {
+        await using LiveView view = await Start(new RunControl());
+        using var http = new HttpClient { BaseAddress = view.Address };
+        view.Observe(new ScalesPlanned([new ScaleStep(40, 30, 10), new ScaleStep(80, 60, 20)]));
+        view.Observe(new ScaleStarted(1, 2, 40, 30, 10));
+        // A resumed scale may start at any iteration: the pace counts from the first one seen.
+        view.Observe(new EngineProgress(new IterationStarted(5, 10, TimeSpan.FromSeconds(1))));
+        view.Observe(new EngineProgress(new IterationStarted(7, 10, TimeSpan.FromSeconds(5))));
+        JsonElement progress = JsonDocument.Parse(await http.GetStringAsync("/state")).RootElement.GetProperty("progress");
+        // 2 s an iteration; iterations 7..10 left here (8 s), then 20 iterations of four times the pixels (160 s).
+        Assert.Equal(8, progress.GetProperty("eta").GetDouble(), 1e-9);
+        Assert.Equal(168, progress.GetProperty("runEta").GetDouble(), 1e-9);
+
+        view.Observe(new ScaleStarted(2, 2, 80, 60, 20));
+        view.Observe(new EngineProgress(new IterationStarted(1, 20, TimeSpan.Zero)));
+        progress = JsonDocument.Parse(await http.GetStringAsync("/state")).RootElement.GetProperty("progress");
+        Assert.Equal(JsonValueKind.Null, progress.GetProperty("runEta").ValueKind);
+        view.Observe(new EngineProgress(new IterationStarted(3, 20, TimeSpan.FromSeconds(16))));
+        progress = JsonDocument.Parse(await http.GetStringAsync("/state")).RootElement.GetProperty("progress");
+        Assert.Equal(8 * 18, progress.GetProperty("runEta").GetDouble(), 1e-9);
+    }
+
+    [Fact]
     public async Task A_stop_needs_the_pages_token_and_then_asks_the_run_to_stop()
     {
         var control = new RunControl();
