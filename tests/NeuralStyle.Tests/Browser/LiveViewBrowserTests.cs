@@ -112,11 +112,8 @@ public sealed class LiveViewBrowserTests(BrowserFixture browser)
     private static async Task StopAsync(Uri address)
     {
         using var http = new HttpClient { BaseAddress = address };
-        string page = await http.GetStringAsync("/");
-        const string marker = "name=\"stop-token\" content=\"";
-        int at = page.IndexOf(marker, StringComparison.Ordinal) + marker.Length;
         using var stop = new HttpRequestMessage(HttpMethod.Post, "/stop");
-        stop.Headers.Add("X-NeuralStyle-Stop", page[at..page.IndexOf('"', at)]);
+        stop.Headers.Add(NeuralStyle.Web.LiveView.StopHeader, await Web.LivePageToken.ReadAsync(http));
         await http.SendAsync(stop);
     }
 

@@ -31,15 +31,6 @@ public class LiveViewTests
 
     private static Task<LiveView> Start(RunControl control) => LiveView.StartAsync(new WebEndpoint(IPAddress.Loopback, 0), Spec(), control);
 
-    private static async Task<string> TokenOf(HttpClient http)
-    {
-        string page = await http.GetStringAsync("/");
-        const string marker = "name=\"stop-token\" content=\"";
-        int at = page.IndexOf(marker, StringComparison.Ordinal);
-        Assert.True(at >= 0, "the page carries no stop token");
-        return page[(at + marker.Length)..page.IndexOf('"', at + marker.Length)];
-    }
-
     [Fact]
     public async Task The_page_and_its_files_are_served_with_a_fresh_stop_token()
     {
@@ -47,7 +38,7 @@ public class LiveViewTests
         await using LiveView view = await Start(control);
         Assert.Equal("127.0.0.1", view.Address.Host);
         using var http = new HttpClient { BaseAddress = view.Address };
-        string token = await TokenOf(http);
+        string token = await LivePageToken.ReadAsync(http);
         Assert.Matches("^[0-9A-F]{32}$", token);
         Assert.Contains("/live.js", await http.GetStringAsync("/"), StringComparison.Ordinal);
         Assert.Contains("EventSource", await http.GetStringAsync("/live.js"), StringComparison.Ordinal);
@@ -57,7 +48,7 @@ public class LiveViewTests
 
         await using LiveView other = await Start(new RunControl());
         using var otherHttp = new HttpClient { BaseAddress = other.Address };
-        Assert.NotEqual(token, await TokenOf(otherHttp));
+        Assert.NotEqual(token, await LivePageToken.ReadAsync(otherHttp));
     }
 
     [Fact]
@@ -147,7 +138,7 @@ public class LiveViewTests
         var control = new RunControl();
         await using LiveView view = await Start(control);
         using var http = new HttpClient { BaseAddress = view.Address };
-        string token = await TokenOf(http);
+        string token = await LivePageToken.ReadAsync(http);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await http.PostAsync("/stop", null)).StatusCode);
         var wrong = new HttpRequestMessage(HttpMethod.Post, "/stop");
